@@ -1,0 +1,30 @@
+# Two commands from a fresh clone:  `make run` (set up, build the seed debate and report on it)
+# and `make test` (set up and run the test suite). Everything installs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint setup clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kg build data
+	$(BIN)/kg query claims-by-stance
+
+test: $(STAMP)
+	$(BIN)/ruff check kg tests
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests
+
+clean:
+	rm -rf .kg out $(VENV)

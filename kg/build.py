@@ -1,0 +1,155 @@
+"""``kg build``: annotations and Turtle in, a validated RDF store out.
+
+The flow: find the debate folders, compile each (``kg.compile``), load any Turtle files as
+they are, add the ontology, validate with SHACL, then write a fresh store, run the derivation
+updates (``queries/derive-*.ru``) and the quote self-check in it, and only then switch the
+store link to it. Any failure before the switch leaves the previous store as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from kg import queries, store, validate
+from kg.compile import DEBATE_FILE, DebateCompiler, DebateResult, Vocabulary
+from kg.errors import KgError
+from kg.namespaces import DKG
+from kg.paths import ONTOLOGY, QUERIES
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Compiled:
+    """The graph compiled from a data folder, before it is written anywhere."""
+
+    graph: Graph
+    debates: list[DebateResult] = field(default_factory=list)
+    turtle_files: list[Path] = field(default_factory=list)
+    locations: dict[URIRef, tuple[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class BuildReport:
+    """What ``kg build`` did: counts from the new store and where it lives."""
+
+    counts: dict[str, int]
+    store: str
+    debates: list[str]
+    files: int
+
+
+def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse a Turtle file; a syntax error becomes a one-line error naming the file and line."""
+    graph = graph if graph is not None else Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise KgError("file not found", path) from None
+    except Exception as exc:  # rdflib's parser raises several unrelated types
+        message = " ".join(str(exc).split())
+        line = None
+        for token in message.split():
+            if token.startswith("line") and token[4:].strip(":").isdigit():
+                line = int(token[4:].strip(":"))
+        raise KgError(f"bad Turtle: {message[:300]}", path, line) from None
+    return graph
+
+
+@lru_cache(maxsize=1)
+def ontology() -> Graph:
+    """The ontology graph (``ontology/debate.ttl``), parsed once per process."""
+    return parse_turtle(ONTOLOGY)
+
+
+def vocabulary() -> Vocabulary:
+    """Annotation keywords read from the ontology with ``queries/annotation-keywords.rq``."""
+    onto = store.MemoryStore(ontology(), "ontology")
+    result = onto.query(queries.named("annotation-keywords").text)
+    terms: dict[URIRef, dict[str, URIRef]] = {}
+    for row in result.dicts():
+        terms.setdefault(row["category"], {})[str(row["key"])] = row["term"]
+    organisations = set(ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation))
+    return Vocabulary(terms, organisations)
+
+
+def debate_folders(data_dir: Path) -> list[Path]:
+    """``data_dir`` itself if it holds a debate, else each sub-folder that does."""
+    if not data_dir.is_dir():
+        raise KgError("data folder not found", data_dir)
+    if (data_dir / DEBATE_FILE).is_file():
+        return [data_dir]
+    folders = sorted(p for p in data_dir.iterdir() if (p / DEBATE_FILE).is_file())
+    if not folders:
+        raise KgError(f"no debate here: expected {DEBATE_FILE} in it or in a sub-folder", data_dir)
+    return folders
+
+
+def compile_graph(data_dir: Path, progress: Progress | None = None) -> Compiled:
+    """Compile every debate under ``data_dir`` into one graph, with the ontology added."""
+    say = progress or (lambda _msg: None)
+    vocab = vocabulary()
+    compiled = Compiled(Graph())
+    for folder in debate_folders(Path(data_dir)):
+        say(f"compiling {folder}")
+        compiler = DebateCompiler(folder, vocab, compiled.graph)
+        compiled.debates.append(compiler.run())
+        for ent in compiler.entities.values():
+            compiled.locations[ent.iri] = (ent.node.file, ent.node.line)
+        for ttl in sorted(folder.glob("*.ttl")):
+            say(f"loading {ttl}")
+            parse_turtle(ttl, compiled.graph)
+            compiled.turtle_files.append(ttl)
+    compiled.graph += ontology()
+    return compiled
+
+
+def derivations() -> list[str]:
+    """The SPARQL updates the build runs on every new store, in file-name order."""
+    return [p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("derive-*.ru"))]
+
+
+def build(data_dir: Path, store_spec: str | None = None, progress: Progress | None = None) -> BuildReport:
+    """Compile, validate and write the store; return counts read back from the new store."""
+    say = progress or (lambda _msg: None)
+    compiled = compile_graph(data_dir, say)
+    say("validating with SHACL")
+    validate.shacl(compiled.graph, compiled.locations)
+    target = store.store_target(store_spec)
+    files = sum(len(d.files) for d in compiled.debates) + len(compiled.turtle_files)
+    if target is None:
+        mem = store.MemoryStore(compiled.graph, "memory")
+        for update in derivations():
+            compiled.graph.update(update)
+        _self_check(mem)
+        return BuildReport(counts(mem), mem.description, [d.id for d in compiled.debates], files)
+    say(f"writing {target}")
+    ntriples = compiled.graph.serialize(format="nt", encoding="utf-8")
+    fresh = store.write_oxigraph(target, ntriples, derivations(), check=_self_check)
+    with store.OxigraphStore(target) as written:
+        return BuildReport(
+            counts(written), f"oxigraph:{target} -> {fresh.name}", [d.id for d in compiled.debates], files
+        )
+
+
+def _self_check(graph_store: store.Store) -> None:
+    """Refuse a store in which any quote's offsets do not give back its exact words."""
+    bad = graph_store.query(queries.named("quote-mismatches").text).dicts()
+    if bad:
+        first = bad[0]
+        raise KgError(
+            f"{len(bad)} quote(s) do not match their offsets, e.g. {first['quote']} "
+            f"[{first['start']}:{first['end']}]"
+        )
+
+
+def counts(graph_store: store.Store) -> dict[str, int]:
+    """The counts of ``queries/counts.rq`` as integers."""
+    row = graph_store.query(queries.named("counts").text).values()[0]
+    return {k: int(v or 0) for k, v in row.items()}

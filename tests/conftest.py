@@ -1,0 +1,51 @@
+"""Shared fixtures: the seed debate built once per test session into a temporary store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.build import build
+from kg.cli import main
+from kg.store import OxigraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "taser-uk"
+ID = "https://w3id.org/debate-kg/id/taser-uk/"
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of an Oxigraph store built from data/taser-uk (read it, don't write it)."""
+    target = tmp_path_factory.mktemp("seed") / "store"
+    build(ROOT / "data", str(target))
+    return target
+
+
+@pytest.fixture(scope="session")
+def store(seed_store: Path) -> OxigraphStore:
+    """The seed store, opened read-only for queries."""
+    return OxigraphStore(seed_store)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the seed debate folder that a test may edit."""
+    target = tmp_path / "data" / "taser-uk"
+    shutil.copytree(SEED, target)
+    return target
+
+
+@pytest.fixture
+def kg(seed_store: Path):
+    """Run the kg CLI in-process against the seed store; returns click's Result."""
+    runner = CliRunner()
+
+    def run(*args: str, store: Path | str | None = None) -> Result:
+        env = {"KG_STORE": str(store or seed_store)}
+        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return run
