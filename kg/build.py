@@ -8,6 +8,7 @@ store link to it. Any failure before the switch leaves the previous store as it 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +24,10 @@ from kg.namespaces import DKG
 from kg.paths import ONTOLOGY, QUERIES
 
 Progress = Callable[[str], None]
+
+# Post-build steps, "module:function" run on the new store after the derivation updates and
+# before the switch; each computes derived facts in Python and inserts them (Store.insert).
+POST_BUILD_STEPS: tuple[str, ...] = ()
 
 
 @dataclass
@@ -92,7 +97,11 @@ def debate_folders(data_dir: Path) -> list[Path]:
 
 
 def compile_graph(data_dir: Path, progress: Progress | None = None) -> Compiled:
-    """Compile every debate under ``data_dir`` into one graph, with the ontology added."""
+    """Compile every debate under ``data_dir`` into one graph, with the ontology added.
+
+    This is the graph before derivations; ``kg.store.open_store("memory")`` uses
+    :func:`memory_store` to get the finished one.
+    """
     say = progress or (lambda _msg: None)
     vocab = vocabulary()
     compiled = Compiled(Graph())
@@ -124,18 +133,23 @@ def build(data_dir: Path, store_spec: str | None = None, progress: Progress | No
     target = store.store_target(store_spec)
     files = sum(len(d.files) for d in compiled.debates) + len(compiled.turtle_files)
     if target is None:
-        mem = store.MemoryStore(compiled.graph, "memory")
-        for update in derivations():
-            compiled.graph.update(update)
-        _self_check(mem)
+        mem = _in_memory(compiled, "memory")
         return BuildReport(counts(mem), mem.description, [d.id for d in compiled.debates], files)
     say(f"writing {target}")
     ntriples = compiled.graph.serialize(format="nt", encoding="utf-8")
-    fresh = store.write_oxigraph(target, ntriples, derivations(), check=_self_check)
+    fresh = store.write_oxigraph(target, ntriples, derivations(), finish=finish)
     with store.OxigraphStore(target) as written:
         return BuildReport(
             counts(written), f"oxigraph:{target} -> {fresh.name}", [d.id for d in compiled.debates], files
         )
+
+
+def finish(graph_store: store.Store) -> None:
+    """Run the post-build steps on a freshly written store, then its quote self-check."""
+    for step in POST_BUILD_STEPS:
+        module, _, function = step.partition(":")
+        getattr(importlib.import_module(module), function)(graph_store)
+    _self_check(graph_store)
 
 
 def _self_check(graph_store: store.Store) -> None:
@@ -153,3 +167,19 @@ def counts(graph_store: store.Store) -> dict[str, int]:
     """The counts of ``queries/counts.rq`` as integers."""
     row = graph_store.query(queries.named("counts").text).values()[0]
     return {k: int(v or 0) for k, v in row.items()}
+
+
+def memory_store(data_dir: Path) -> store.MemoryStore:
+    """A finished in-memory store of ``data_dir``: compiled, validated, derived, checked."""
+    compiled = compile_graph(data_dir)
+    validate.shacl(compiled.graph, compiled.locations)
+    return _in_memory(compiled, f"memory:{data_dir}")
+
+
+def _in_memory(compiled: Compiled, description: str) -> store.MemoryStore:
+    """Derive and check a validated compiled graph in place, as an in-memory store."""
+    mem = store.MemoryStore(compiled.graph, description)
+    for update in derivations():
+        compiled.graph.update(update)
+    finish(mem)
+    return mem

@@ -84,6 +84,10 @@ class Store(ABC):
     def dump(self, fmt: str) -> bytes:
         """The whole graph serialised as ``fmt`` (one of :data:`EXPORT_FORMATS`)."""
 
+    def insert(self, graph: Graph) -> None:
+        """Add derived triples (the build's post-build steps use it on the store being built)."""
+        raise KgError(f"{self.description} is read-only")
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files or connections."""
 
@@ -164,6 +168,15 @@ class OxigraphStore(Store):
                 ) from None
             raise KgError(f"query failed: {exc}") from None
 
+    def insert(self, graph: Graph) -> None:
+        try:
+            self._store.extend(
+                ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), ox.DefaultGraph())
+                for s, p, o in graph
+            )
+        except OSError as exc:
+            raise KgError(f"cannot write to {self.description}: {exc}") from None
+
     def dump(self, fmt: str) -> bytes:
         ox_format = EXPORT_FORMATS[fmt][0]
         prefixes = PREFIXES if ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
@@ -180,10 +193,10 @@ def write_oxigraph(
     target: Path,
     ntriples: bytes,
     updates: Sequence[str] = (),
-    check: Callable[[Store], None] | None = None,
+    finish: Callable[[Store], None] | None = None,
 ) -> Path:
-    """Load N-Triples into a fresh store, run ``updates`` and ``check`` on it, then switch
-    ``target`` (a link) to it atomically.
+    """Load N-Triples into a fresh store, run ``updates`` and ``finish`` (post-build steps and
+    checks, which may insert triples) on it, then switch ``target`` (a link) to it atomically.
 
     The previous store stays where it was until the switch, so an interrupted or failed
     load, update or check never leaves ``target`` half-written.
@@ -200,8 +213,9 @@ def write_oxigraph(
         for update in updates:
             store.update(update)
         store.flush()
-        if check is not None:
-            check(OxigraphStore(fresh, opened=store))
+        if finish is not None:
+            finish(OxigraphStore(fresh, opened=store))
+            store.flush()
         del store
     except (OSError, SyntaxError, ValueError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -257,6 +271,9 @@ class MemoryStore(Store):
             graph.add(triple)
         return Result("graph", graph=graph)
 
+    def insert(self, graph: Graph) -> None:
+        self.graph += graph
+
     def dump(self, fmt: str) -> bytes:
         rdflib_format = EXPORT_FORMATS[fmt][1]
         return self.graph.serialize(format=rdflib_format, encoding="utf-8")
@@ -275,10 +292,9 @@ def open_store(spec: str | None = None, data_dir: Path | None = None) -> Store:
     """
     spec = spec or os.environ.get("KG_STORE") or str(DEFAULT_STORE_DIR)
     if spec == "memory":
-        from kg.build import compile_graph  # the build owns turning annotations into RDF
+        from kg.build import memory_store  # the build owns turning annotations into RDF
 
-        graph = compile_graph(data_dir or DEFAULT_DATA).graph
-        return MemoryStore(graph, f"memory:{data_dir or DEFAULT_DATA}")
+        return memory_store(Path(data_dir or DEFAULT_DATA))
     return OxigraphStore(Path(spec))
 
 
