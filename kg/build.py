@@ -27,7 +27,7 @@ Progress = Callable[[str], None]
 
 # Post-build steps, "module:function" run on the new store after the derivation updates and
 # before the switch; each computes derived facts in Python and inserts them (Store.insert).
-POST_BUILD_STEPS: tuple[str, ...] = ()
+POST_BUILD_STEPS: tuple[str, ...] = ("kg.numbers:record",)
 
 
 @dataclass
