@@ -4,6 +4,16 @@ The flow: find the debate folders, compile each (``kg.compile``), load any Turtl
 they are, add the ontology, validate with SHACL, then write a fresh store, run the derivation
 updates (``queries/derive-*.ru``) and the quote self-check in it, and only then switch the
 store link to it. Any failure before the switch leaves the previous store as it was.
+
+Bulk path: ``*.nt`` files (and Turtle files over :data:`BULK_TURTLE_BYTES`) in a debate folder,
+such as the debates ``kg synth`` writes, never go through rdflib or pyshacl, which take minutes
+at a million triples. Oxigraph's loader reads them straight into the new store, and there the
+core SHACL shapes are checked as SPARQL queries generated from ``ontology/shapes.ttl``
+(``kg.shape_checks``), before the post-build steps and the quote self-check. Annotation YAML
+keeps the pyshacl path, whose messages name the annotation file and line.
+
+A store spec that is a URL builds into a SPARQL server (``kg.remote``): the graph goes over
+with the Graph Store Protocol, then the derivations, post-build steps and checks run there.
 """
 
 from __future__ import annotations
@@ -29,6 +39,10 @@ Progress = Callable[[str], None]
 # before the switch; each computes derived facts in Python and inserts them (Store.insert).
 POST_BUILD_STEPS: tuple[str, ...] = ("kg.numbers:record",)
 
+# Turtle files bigger than this are bulk-loaded (and checked in the store) rather than parsed.
+BULK_TURTLE_BYTES = 5_000_000
+BULK_SUFFIXES = (".nt", ".ttl")
+
 
 @dataclass
 class Compiled:
@@ -37,6 +51,7 @@ class Compiled:
     graph: Graph
     debates: list[DebateResult] = field(default_factory=list)
     turtle_files: list[Path] = field(default_factory=list)
+    bulk_files: list[Path] = field(default_factory=list)
     locations: dict[URIRef, tuple[str, int]] = field(default_factory=dict)
 
 
@@ -85,15 +100,25 @@ def vocabulary() -> Vocabulary:
 
 
 def debate_folders(data_dir: Path) -> list[Path]:
-    """``data_dir`` itself if it holds a debate, else each sub-folder that does."""
+    """``data_dir`` itself if it holds a debate, else each sub-folder that does (a debate is a
+    ``debate.yaml``, or N-Triples files for the bulk path)."""
     if not data_dir.is_dir():
         raise KgError("data folder not found", data_dir)
-    if (data_dir / DEBATE_FILE).is_file():
+    if _is_debate(data_dir):
         return [data_dir]
-    folders = sorted(p for p in data_dir.iterdir() if (p / DEBATE_FILE).is_file())
+    folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and _is_debate(p))
     if not folders:
         raise KgError(f"no debate here: expected {DEBATE_FILE} in it or in a sub-folder", data_dir)
     return folders
+
+
+def _is_debate(folder: Path) -> bool:
+    return (folder / DEBATE_FILE).is_file() or any(folder.glob("*.nt"))
+
+
+def _bulk(path: Path) -> bool:
+    """Whether an RDF file takes the bulk path (see the module docstring)."""
+    return path.suffix == ".nt" or path.stat().st_size > BULK_TURTLE_BYTES
 
 
 def compile_graph(data_dir: Path, progress: Progress | None = None) -> Compiled:
@@ -106,12 +131,15 @@ def compile_graph(data_dir: Path, progress: Progress | None = None) -> Compiled:
     vocab = vocabulary()
     compiled = Compiled(Graph())
     for folder in debate_folders(Path(data_dir)):
-        say(f"compiling {folder}")
-        compiler = DebateCompiler(folder, vocab, compiled.graph)
-        compiled.debates.append(compiler.run())
-        for ent in compiler.entities.values():
-            compiled.locations[ent.iri] = (ent.node.file, ent.node.line)
-        for ttl in sorted(folder.glob("*.ttl")):
+        if (folder / DEBATE_FILE).is_file():
+            say(f"compiling {folder}")
+            compiler = DebateCompiler(folder, vocab, compiled.graph)
+            compiled.debates.append(compiler.run())
+            for ent in compiler.entities.values():
+                compiled.locations[ent.iri] = (ent.node.file, ent.node.line)
+        rdf_files = sorted(p for p in folder.iterdir() if p.suffix in BULK_SUFFIXES and p.is_file())
+        compiled.bulk_files.extend(p for p in rdf_files if _bulk(p))
+        for ttl in (p for p in rdf_files if not _bulk(p)):
             say(f"loading {ttl}")
             parse_turtle(ttl, compiled.graph)
             compiled.turtle_files.append(ttl)
@@ -131,17 +159,34 @@ def build(data_dir: Path, store_spec: str | None = None, progress: Progress | No
     say("validating with SHACL")
     validate.shacl(compiled.graph, compiled.locations)
     target = store.store_target(store_spec)
-    files = sum(len(d.files) for d in compiled.debates) + len(compiled.turtle_files)
+    files = sum(len(d.files) for d in compiled.debates)
+    files += len(compiled.turtle_files) + len(compiled.bulk_files)
+    names = [d.id for d in compiled.debates] + [p.parent.name for p in compiled.bulk_files]
+    names = list(dict.fromkeys(names))
+    done = finish_bulk if compiled.bulk_files else finish
     if target is None:
         mem = _in_memory(compiled, "memory")
-        return BuildReport(counts(mem), mem.description, [d.id for d in compiled.debates], files)
+        return BuildReport(counts(mem), mem.description, names, files)
     say(f"writing {target}")
     ntriples = compiled.graph.serialize(format="nt", encoding="utf-8")
-    fresh = store.write_oxigraph(target, ntriples, derivations(), finish=finish)
+    if isinstance(target, str):
+        from kg.remote import RemoteStore, write_remote
+
+        remote = RemoteStore.from_spec(target)
+        write_remote(remote, ntriples, derivations(), finish=done, bulk_files=compiled.bulk_files)
+        return BuildReport(counts(remote), remote.description, names, files)
+    fresh = store.write_oxigraph(target, ntriples, derivations(), finish=done, bulk_files=compiled.bulk_files)
     with store.OxigraphStore(target) as written:
-        return BuildReport(
-            counts(written), f"oxigraph:{target} -> {fresh.name}", [d.id for d in compiled.debates], files
-        )
+        return BuildReport(counts(written), f"oxigraph:{target} -> {fresh.name}", names, files)
+
+
+def finish_bulk(graph_store: store.Store) -> None:
+    """:func:`finish` for a store holding bulk-loaded files: check the SHACL shapes as SPARQL
+    first, since those files never went through pyshacl."""
+    from kg.shape_checks import check
+
+    check(graph_store)
+    finish(graph_store)
 
 
 def finish(graph_store: store.Store) -> None:
@@ -178,8 +223,10 @@ def memory_store(data_dir: Path) -> store.MemoryStore:
 
 def _in_memory(compiled: Compiled, description: str) -> store.MemoryStore:
     """Derive and check a validated compiled graph in place, as an in-memory store."""
+    for path in compiled.bulk_files:
+        compiled.graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
     mem = store.MemoryStore(compiled.graph, description)
     for update in derivations():
         compiled.graph.update(update)
-    finish(mem)
+    (finish_bulk if compiled.bulk_files else finish)(mem)
     return mem

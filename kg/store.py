@@ -7,6 +7,8 @@ Two kinds today, one interface:
   an atomic rename, so a failed build leaves the previous store answering queries.
 * ``memory``: a plain rdflib graph built from the data folder on every call; slower on big
   graphs, but needs nothing on disk (handy for a quick check, and the benchmark baseline).
+* a URL (``http://`` or ``https://``): any SPARQL 1.1 server (``kg.remote``), for graphs that
+  outgrow one machine; queries, updates and bulk loads go over HTTP.
 
 Every command talks to a :class:`Store`; what comes back is rdflib terms either way.
 """
@@ -194,9 +196,11 @@ def write_oxigraph(
     ntriples: bytes,
     updates: Sequence[str] = (),
     finish: Callable[[Store], None] | None = None,
+    bulk_files: Sequence[Path] = (),
 ) -> Path:
-    """Load N-Triples into a fresh store, run ``updates`` and ``finish`` (post-build steps and
-    checks, which may insert triples) on it, then switch ``target`` (a link) to it atomically.
+    """Load N-Triples (and ``bulk_files``, N-Triples or Turtle files read by Oxigraph's own
+    loader) into a fresh store, run ``updates`` and ``finish`` (post-build steps and checks,
+    which may insert triples) on it, then switch ``target`` (a link) to it atomically.
 
     The previous store stays where it was until the switch, so an interrupted or failed
     load, update or check never leaves ``target`` half-written.
@@ -210,6 +214,12 @@ def write_oxigraph(
     try:
         store = ox.Store(str(fresh))
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        for path in bulk_files:
+            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+            try:
+                store.bulk_load(path=str(path), format=fmt)
+            except SyntaxError as exc:
+                raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from None
         for update in updates:
             store.update(update)
         store.flush()
@@ -281,24 +291,37 @@ class MemoryStore(Store):
 
 # --- the choice ----------------------------------------------------------------------------
 
-STORE_KINDS: Sequence[str] = ("oxigraph", "memory")
+STORE_KINDS: Sequence[str] = ("oxigraph", "memory", "sparql")
+
+
+def is_remote(spec: str) -> bool:
+    """Whether a store spec names a SPARQL server (a URL) rather than a local store."""
+    return spec.startswith(("http://", "https://"))
 
 
 def open_store(spec: str | None = None, data_dir: Path | None = None) -> Store:
     """Open the store a command should read.
 
-    ``spec`` is ``memory`` (build ``data_dir`` into rdflib now), or a path to an Oxigraph
-    store; ``None`` means ``$KG_STORE`` or the project-local ``.kg/store``.
+    ``spec`` is ``memory`` (build ``data_dir`` into rdflib now), a SPARQL endpoint URL
+    (``kg.remote``), or a path to an Oxigraph store; ``None`` means ``$KG_STORE`` or the
+    project-local ``.kg/store``.
     """
     spec = spec or os.environ.get("KG_STORE") or str(DEFAULT_STORE_DIR)
     if spec == "memory":
         from kg.build import memory_store  # the build owns turning annotations into RDF
 
         return memory_store(Path(data_dir or DEFAULT_DATA))
+    if is_remote(spec):
+        from kg.remote import RemoteStore
+
+        return RemoteStore.from_spec(spec)
     return OxigraphStore(Path(spec))
 
 
-def store_target(spec: str | None = None) -> Path | None:
-    """Where ``kg build`` writes: the Oxigraph path, or ``None`` for an in-memory store."""
+def store_target(spec: str | None = None) -> Path | str | None:
+    """Where ``kg build`` writes: the Oxigraph path, a SPARQL endpoint URL (a ``str``), or
+    ``None`` for an in-memory store."""
     spec = spec or os.environ.get("KG_STORE") or str(DEFAULT_STORE_DIR)
-    return None if spec == "memory" else Path(spec)
+    if spec == "memory":
+        return None
+    return spec if is_remote(spec) else Path(spec)
