@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,7 @@ def parse(text: str, name: str, source: str) -> NamedQuery:
     return NamedQuery(name, text, source, title, tuple(params))
 
 
+@lru_cache(maxsize=256)
 def named(name: str, folder: Path = QUERIES) -> NamedQuery:
     """The query ``queries/<name>.rq``; an unknown name lists the ones there are."""
     if not _NAME.match(name):

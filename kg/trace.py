@@ -1,0 +1,279 @@
+"""Trace the evidence behind a claim: who says it, what backs or contests it, where exactly.
+
+:func:`trace` walks from one claim (always starting from the bound claim: the fast shape on
+Oxigraph) through the support/attack links to evidence and to other claims, down to
+``depth`` levels, showing each claim once (a repeat is a reference marked ``"seen": true``).
+:func:`trace_all` gives one row per claim with flags. Both return plain JSON-able data;
+``kg.trace_cli`` renders them. All SPARQL is in ``queries/trace-*.rq``.
+
+JSON shape of :func:`trace` (``kg trace CLAIM --format json``)::
+
+    {
+      "claim": CLAIM,                  # the root
+      "depth": 3
+    }
+    CLAIM = {
+      "iri", "id", "label", "text", "kind",
+      "quantity": QUANTITY | null,
+      "number_checks": [{"evidence", "quantity", "verdict", "arithmetic", "observed", "stated"}],
+      "statements": [{"id", "stance", "speaker": {"id", "label"}, "for": {"id", "label"},
+                      "date", "earliest_date", "mode", "quote": QUOTE}],
+      "links": [LINK],                 # empty when the depth is exhausted
+      "seen": false                    # true: already shown elsewhere in this tree; not expanded
+    }
+    LINK = {"id", "polarity": "support"|"attack", "basis": "stated"|"implied",
+            "asserted_by": {"id", "label"}, "quote": QUOTE,
+            "premise": EVIDENCE | CLAIM}
+    EVIDENCE = {"type": "evidence", "iri", "id", "label", "kind", "produced_by", "commissioned_by",
+                "design", "site", "sample_size", "sample_unit", "population", "place",
+                "period": {"start", "end", "label"}, "quote": QUOTE | null,
+                "quantities": [QUANTITY]}
+    QUANTITY = {"id", "measure", "comparator", "value", "unit", "numerator", "denominator",
+                "baseline", "place", "period": {"start", "end"}, "quote": QUOTE | null}
+    QUOTE = {"exact", "start", "end", "source", "file", ...}   # offsets: code points, end exclusive
+
+Claims in the tree carry ``"type": "claim"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict, deque
+from datetime import date
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from rdflib import URIRef
+
+from kg import queries
+from kg.errors import KgError
+from kg.store import Store, python
+
+DEFAULT_DEPTH = 3
+FLAGS = ("unsupported", "single_source", "contested", "number_mismatch")
+_STOP = {"the", "and", "for", "that", "with", "should", "would", "are", "is", "be", "of", "to", "a", "an"}
+
+
+def plain(value: Any) -> Any:
+    """A query value as JSON-friendly data (dates as ISO strings, decimals as numbers)."""
+    value = python(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _rows(graph_store: Store, name: str, **bindings: URIRef) -> list[dict[str, Any]]:
+    result = graph_store.query(queries.named(name).text, bindings)
+    return [{k: plain(v) for k, v in row.items()} for row in result.dicts()]
+
+
+def _quote(row: dict[str, Any]) -> dict[str, Any] | None:
+    if row.get("exact") is None:
+        return None
+    quote = {"exact": row["exact"], "start": row["start"], "end": row["end"]}
+    for key in ("prefix", "suffix", "source", "sourceTitle", "sourceFile"):
+        if key in row and row[key] is not None:
+            quote[{"sourceFile": "file", "sourceTitle": "source_title"}.get(key, key)] = row[key]
+    return quote
+
+
+class _Subtree:
+    """Everything under one claim, fetched with one query per aspect (not one per node).
+
+    Each ``queries/trace-*.rq`` walks ``(^dkg:conclusion/dkg:premise)*`` from the bound root, the
+    shape Oxigraph evaluates from the bound end, so a trace costs a handful of queries however
+    large the tree; the depth limit and the "show each claim once" rule are applied here.
+    """
+
+    def __init__(self, graph_store: Store, root: URIRef):
+        fetch = partial(_rows, graph_store, claim=root)
+        self.claims = {r["node"]: r for r in fetch("trace-claims")}
+        self.statements = _group(fetch("trace-statements"), "node")
+        self.links = _group(fetch("trace-links"), "node")
+        self.checks = _group(fetch("trace-number-checks"), "node")
+        self.quantities = _group(fetch("trace-quantities"), "owner")
+        self.evidence = _group(fetch("trace-evidence"), "evidence")
+
+    def quantity_list(self, owner: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r["id"], "measure": r["measure"], "comparator": r["comparator"], "value": r["value"],
+                "unit": r["unit"], "numerator": r["numerator"], "denominator": r["denominator"],
+                "baseline": r["baseline"], "place": r["place"],
+                "period": {"start": r["periodStart"], "end": r["periodEnd"]},
+                "quote": _quote(r),
+            }
+            for r in self.quantities.get(owner, [])
+        ]
+
+    def evidence_node(self, iri: str) -> dict[str, Any]:
+        rows = self.evidence[iri]
+        r = rows[0]
+        producers = sorted({row["producedBy"] for row in rows if row["producedBy"]})
+        return {
+            "type": "evidence", "iri": iri, "id": r["id"], "label": r["label"], "kind": r["kind"],
+            "produced_by": "; ".join(producers) or None, "commissioned_by": r["commissionedBy"],
+            "design": r["design"], "site": r["site"], "sample_size": r["sampleSize"],
+            "sample_unit": r["sampleUnit"], "population": r["population"], "place": r["place"],
+            "period": {"start": r["periodStart"], "end": r["periodEnd"], "label": r["periodLabel"]},
+            "quote": _quote(r),
+            "quantities": self.quantity_list(iri),
+        }
+
+    def claim_node(self, iri: str, depth: int, seen: set[str]) -> dict[str, Any]:
+        r = self.claims[iri]
+        node: dict[str, Any] = {
+            "type": "claim", "iri": iri, "id": r["id"], "label": r["label"], "text": r["text"],
+            "kind": r["kind"], "seen": iri in seen,
+        }
+        if node["seen"]:
+            return node
+        seen.add(iri)
+        node["quantity"] = (self.quantity_list(iri) or [None])[0]
+        node["number_checks"] = [
+            {k: c[k] for k in ("evidence", "quantity", "verdict", "arithmetic", "observed", "stated")}
+            for c in self.checks.get(iri, [])
+        ]
+        node["statements"] = [
+            {
+                "id": st["statement"], "stance": st["stance"],
+                "speaker": {"id": st["speaker"], "label": st["speakerLabel"]},
+                "for": {"id": st["org"], "label": st["orgLabel"]},
+                "date": st["date"], "earliest_date": st["earliest"], "mode": st["mode"],
+                "quote": _quote(st),
+            }
+            for st in self.statements.get(iri, [])
+        ]
+        node["links"] = []
+        if depth <= 0:
+            return node
+        for link in self.links.get(iri, []):
+            premise = link["premise"]
+            node["links"].append({
+                "id": link["link"], "polarity": link["polarity"], "basis": link["basis"],
+                "asserted_by": {"id": link["assertedBy"], "label": link["assertedByLabel"]},
+                "quote": _quote(link),
+                "premise": (self.evidence_node(premise) if link["isEvidence"]
+                            else self.claim_node(premise, depth - 1, seen)),
+            })
+        return node
+
+
+def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH) -> dict[str, Any]:
+    """The evidence tree of one claim (see the module docstring for its shape)."""
+    if depth < 0:
+        raise KgError("--depth must be 0 or more")
+    subtree = _Subtree(graph_store, URIRef(claim_iri))
+    if str(claim_iri) not in subtree.claims:
+        raise KgError(f"no claim {claim_iri}")
+    return {"claim": subtree.claim_node(str(claim_iri), depth, set()), "depth": depth}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in _STOP}
+
+
+def find_claims(graph_store: Store, spec: str) -> list[dict[str, Any]]:
+    """Claims matching ``spec``: an id or IRI exactly, else the best word matches of labels and texts.
+
+    Words match when one starts with the other ("officer" finds "officers"), so a user can type
+    the claim as they remember it.
+    """
+    claims = _rows(graph_store, "claims")
+    exact = [c for c in claims if spec in (c["id"], c["claim"])]
+    if exact:
+        return exact
+    wanted = _words(spec)
+    if not wanted:
+        return []
+
+    def matches(word: str, have: set[str]) -> bool:
+        return any(h == word or (min(len(h), len(word)) > 3 and (h.startswith(word) or word.startswith(h)))
+                   for h in have)
+
+    vocab = [_words(f"{c['id'].replace('-', ' ')} {c['label']} {c['text']}") for c in claims]
+    # rarer words weigh more (inverse document frequency over the claims)
+    weight = {w: math.log(1 + len(claims) / (1 + sum(matches(w, v) for v in vocab))) for w in wanted}
+    scored = []
+    for claim, have in zip(claims, vocab, strict=True):
+        hits = [w for w in wanted if matches(w, have)]
+        if len(hits) * 2 >= len(wanted):  # at least half the words must match
+            scored.append((round(sum(weight[w] for w in hits), 9), claim))
+    best = max((sc for sc, _ in scored), default=None)
+    return [c for sc, c in scored if sc == best]
+
+
+def resolve_claim(graph_store: Store, spec: str) -> URIRef:
+    """The one claim ``spec`` names; none or several is an error listing the candidates."""
+    found = find_claims(graph_store, spec)
+    if not found:
+        raise KgError(f"no claim matches {spec!r} (try 'kg query claims' for the list)")
+    if len(found) > 1:
+        listing = "; ".join(f"{c['id']} ({c['label']})" for c in found[:10])
+        raise KgError(f"{len(found)} claims match {spec!r}: {listing}. Give one id.")
+    return URIRef(found[0]["claim"])
+
+
+def _reaches_evidence(edges: list[dict[str, Any]]) -> set[str]:
+    """Claims with evidence under them through any chain of support links."""
+    supporters: dict[str, list[str]] = defaultdict(list)
+    queue: deque[str] = deque()
+    supported: set[str] = set()
+    for e in edges:
+        if e["polarity"] != "supports":
+            continue
+        supporters[e["premise"]].append(e["conclusion"])
+        if e["isEvidence"] and e["conclusion"] not in supported:
+            supported.add(e["conclusion"])
+            queue.append(e["conclusion"])
+    while queue:
+        for parent in supporters.get(queue.popleft(), []):
+            if parent not in supported:
+                supported.add(parent)
+                queue.append(parent)
+    return supported
+
+
+def trace_all(graph_store: Store) -> list[dict[str, Any]]:
+    """One row per claim: evidence and claims for and against, sources, actors, and flags.
+
+    Flags: ``unsupported`` — no evidence item supports it, directly or through a chain of
+    supporting claims; ``single_source`` — everything said about it comes from one document;
+    ``contested`` — something attacks it or someone disagrees; ``number_mismatch`` — a number
+    check of the claim came out inconsistent.
+    """
+    edges = _rows(graph_store, "argument-edges")
+    backed = _reaches_evidence(edges)
+    mismatched = {row["claim"] for row in _rows(graph_store, "number-checks")
+                  if row["verdict"] == "inconsistent"}
+    rows = []
+    for r in _rows(graph_store, "trace-all"):
+        count = {k: int(r[k] or 0) for k in (
+            "agree", "disagree", "actorsFor", "actorsAgainst", "supportingEvidence",
+            "contestingEvidence", "supportingClaims", "attackingClaims", "sources")}
+        rows.append({
+            "id": r["id"], "label": r["label"], "kind": r["kind"],
+            "supporting_evidence": count["supportingEvidence"],
+            "contesting_evidence": count["contestingEvidence"],
+            "supporting_claims": count["supportingClaims"],
+            "attacking_claims": count["attackingClaims"],
+            "sources": count["sources"],
+            "actors_for": count["actorsFor"], "actors_against": count["actorsAgainst"],
+            "agree": count["agree"], "disagree": count["disagree"],
+            "unsupported": r["claim"] not in backed,
+            "single_source": count["sources"] == 1,
+            "contested": count["contestingEvidence"] + count["attackingClaims"] + count["disagree"] > 0,
+            "number_mismatch": r["id"] in mismatched,
+        })
+    return rows
