@@ -221,7 +221,8 @@ def resolve_claim(graph_store: Store, spec: str) -> URIRef:
         raise KgError(f"no claim matches {spec!r} (try 'kg query claims' for the list)")
     if len(found) > 1:
         listing = "; ".join(f"{c['id']} ({c['label']})" for c in found[:10])
-        raise KgError(f"{len(found)} claims match {spec!r}: {listing}. Give one id.")
+        more = f" (and {len(found) - 10} more)" if len(found) > 10 else ""
+        raise KgError(f"{len(found)} claims match {spec!r}: {listing}{more}. Give one id.")
     return URIRef(found[0]["claim"])
 
 
