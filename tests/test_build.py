@@ -260,3 +260,18 @@ def test_memory_store_gives_the_same_counts(kg) -> None:
     result = kg("build", str(ROOT / "data"), "--store", "memory", "-q")
     assert result.exit_code == 0, result.output
     assert "actors 22  claims 33  statements 49  evidence 9  links 39  quotes 97" in result.stdout
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("turtle", "turtle"), ("jsonld", "json-ld"), ("trig", "trig")])
+def test_exports_parse_back_to_the_same_graph(kg, tmp_path: Path, fmt: str, parser: str) -> None:
+    from rdflib import Dataset, Graph
+
+    nt = Graph().parse(data=kg("export", "--format", "nt").stdout_bytes, format="nt")
+    out = tmp_path / f"graph.{fmt}"
+    result = kg("export", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0 and out.is_file()
+    assert not list(tmp_path.glob(".*tmp*"))  # written to a temporary name, then renamed
+    parsed = Dataset() if fmt == "trig" else Graph()
+    parsed.parse(out, format=parser)
+    triples = {t[:3] for t in parsed.quads()} if fmt == "trig" else set(parsed)
+    assert len(triples) == len(nt) > 3500
