@@ -18,6 +18,7 @@ from rich.console import Console
 
 from kg import __version__, output, queries
 from kg.errors import KgError
+from kg.files import write_atomic
 from kg.paths import DEFAULT_DATA
 from kg.store import EXPORT_FORMATS, open_store
 from kg.validate import ValidationError
@@ -192,13 +193,7 @@ def export(fmt: str, out: Path | None, store_spec: str | None, data_dir: Path) -
     if out is None:
         sys.stdout.buffer.write(data)
         return
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise KgError(f"cannot write: {exc.strerror}", out) from None
+    write_atomic(out, data)
     err.print(f"wrote {out} ({len(data)} bytes)", markup=False)
 
 
