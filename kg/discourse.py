@@ -251,30 +251,46 @@ def one_mode(table: StatementTable, mode: str = "actor", aggregation: str = "con
 def _normaliser(normalization: str, activity: np.ndarray, raw_congruence: sp.csr_matrix,
                 xb: sp.csr_matrix | None):
     """A function that zeroes the diagonal of a square matrix and divides its cells by DNA's
-    denominator for ``normalization`` (see :func:`one_mode`)."""
-    overlap = sp.csr_matrix(raw_congruence) if normalization == "jaccard" else None
+    denominator for ``normalization`` (see :func:`one_mode`). Works on the CSR arrays in place
+    of a copy: no per-cell indexing, so it stays linear in the number of ties."""
+    overlap = raw_congruence if normalization == "jaccard" else None
 
     def apply(W: sp.spmatrix) -> sp.csr_matrix:
-        W = sp.coo_matrix(W)
-        keep = (W.row != W.col) & (W.data != 0)
-        i, j, w = W.row[keep], W.col[keep], W.data[keep].astype(float)
-        if not len(w):
-            return sp.csr_matrix(W.shape, dtype=float)
+        W = sp.csr_matrix(W, dtype=float, copy=True)
+        W.sum_duplicates()
+        W.sort_indices()
+        rows = np.repeat(np.arange(W.shape[0]), np.diff(W.indptr))
+        cols = W.indices
+        W.data[rows == cols] = 0.0
+        if normalization == "no":
+            W.eliminate_zeros()
+            return W
         if normalization == "average":
-            denominator = (activity[i] + activity[j]) / 2.0
+            denominator = (activity[rows] + activity[cols]) / 2.0
         elif normalization == "cosine":
-            denominator = activity[i] * activity[j]
-        elif normalization == "jaccard":
-            m11 = np.asarray(overlap[i, j], dtype=float).ravel()
-            i_on_j = np.asarray(xb[i, j], dtype=float).ravel()  # sum of A[i] over cells j uses
-            j_on_i = np.asarray(xb[j, i], dtype=float).ravel()
-            denominator = (activity[i] - i_on_j) + (activity[j] - j_on_i) + m11
-        else:
-            denominator = np.ones_like(w)
-        out = np.divide(w, denominator, out=np.zeros_like(w), where=denominator != 0)
-        return sp.csr_matrix((out, (i, j)), shape=W.shape)
+            denominator = activity[rows] * activity[cols]
+        else:  # jaccard: m10 + m01 + m11, read off products with the same sparsity pattern
+            m11 = _aligned(overlap, W)
+            i_on_j = _aligned(xb, W)  # sum of A[i] over the cells j uses
+            j_on_i = _aligned(sp.csr_matrix(xb.T), W)
+            denominator = (activity[rows] - i_on_j) + (activity[cols] - j_on_i) + m11
+        np.divide(W.data, denominator, out=W.data, where=denominator != 0)
+        W.data[denominator == 0] = 0.0
+        W.eliminate_zeros()
+        return W
 
     return apply
+
+
+def _aligned(source: sp.spmatrix, pattern: sp.csr_matrix) -> np.ndarray:
+    """The values of ``source`` at the stored cells of ``pattern`` (CSR order), zero elsewhere."""
+    source = sp.csr_matrix(source, dtype=float)
+    source.sum_duplicates()
+    source.sort_indices()
+    if np.array_equal(source.indptr, pattern.indptr) and np.array_equal(source.indices, pattern.indices):
+        return source.data
+    rows = np.repeat(np.arange(pattern.shape[0]), np.diff(pattern.indptr))
+    return np.asarray(source[rows, pattern.indices], dtype=float).ravel()
 
 
 # --- graphs, coalitions, polarisation ------------------------------------------------------
@@ -282,17 +298,17 @@ def _normaliser(normalization: str, activity: np.ndarray, raw_congruence: sp.csr
 
 def to_graph(net: OneMode, matrix: sp.spmatrix | None = None, threshold: float = 0.0,
              max_edges: int | None = None) -> nx.Graph:
-    """An undirected networkx graph of the active nodes, with an edge where the weight is above
-    ``threshold``; ``congruence`` and ``conflict`` are kept on each edge as attributes.
+    """An undirected networkx graph of the active nodes, with an edge where the absolute weight
+    is above ``threshold``; ``congruence`` and ``conflict`` are kept on each edge as attributes.
 
-    ``max_edges`` raises the threshold, when needed, to the smallest weight that keeps at most
-    that many edges (big networks: threshold before building the graph, not after).
+    ``max_edges`` keeps only that many of the strongest ties (big networks: threshold before
+    building the graph, not after); among equal weights at the cut, the first in matrix order.
     """
     W = sp.triu(sp.csr_matrix(matrix if matrix is not None else net.weight), k=1).tocoo()
-    keep = W.data > threshold
-    if max_edges is not None and keep.sum() > max_edges:
-        cut = np.partition(W.data[keep], -max_edges)[-max_edges]
-        keep &= W.data >= cut
+    keep = np.flatnonzero(np.abs(W.data) > threshold)
+    if max_edges is not None and len(keep) > max_edges:
+        strongest = np.argpartition(-np.abs(W.data[keep]), max_edges - 1)[:max_edges]
+        keep = np.sort(keep[strongest])  # exactly max_edges ties; equal weights at the cut by position
     rows, cols, weights = W.row[keep], W.col[keep], W.data[keep]
     C = sp.csr_matrix(net.congruence)
     K = sp.csr_matrix(net.conflict)

@@ -21,8 +21,8 @@ from kg import arguments, discourse
 from kg.discourse import OneMode, StatementTable
 
 BETWEENNESS_EXACT_UP_TO = 1000  # nodes; above this, betweenness is sampled (k pivots)
-BETWEENNESS_SAMPLES = 500
-MAX_EDGES = 200_000  # edges kept in the actor graph (strongest first) before networkx sees it
+BETWEENNESS_SAMPLES = 100
+MAX_EDGES = 100_000  # edges kept in the actor graph (strongest first) before networkx sees it
 
 
 @dataclass(frozen=True)

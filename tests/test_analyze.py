@@ -1,0 +1,210 @@
+"""`kg analyze`: DNA-style discourse networks, coalitions, grounded semantics and exports.
+
+Two kinds of checks: hand-computed values on a small table with agree AND disagree statements
+(the seed debate has only agreement), and the real structure of the seed debate.
+
+Hand fixture (a = agree, d = disagree):      k1     k2
+    A                                          a      a
+    B                                          a      d
+    C                                          d      d, a
+Activities n: A 2, B 2, C 3.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg import arguments, discourse
+from kg.cli import main
+from kg.discourse import table_from_records
+
+ROWS = [
+    ("A", "Actor A", "k1", "Claim 1", True, date(2020, 1, 1)),
+    ("A", "Actor A", "k2", "Claim 2", True, date(2020, 2, 1)),
+    ("B", "Actor B", "k1", "Claim 1", True, date(2020, 3, 1)),
+    ("B", "Actor B", "k2", "Claim 2", False, date(2021, 1, 1)),
+    ("C", "Actor C", "k1", "Claim 1", False, None),
+    ("C", "Actor C", "k2", "Claim 2", False, date(2021, 6, 1)),
+    ("C", "Actor C", "k2", "Claim 2", True, date(2021, 6, 2)),
+]
+A, B, C = 0, 1, 2
+
+
+@pytest.fixture(scope="module")
+def table() -> discourse.StatementTable:
+    return table_from_records(reversed(ROWS))  # row order must not matter
+
+
+def pairs(matrix) -> tuple[float, float, float]:
+    """(A-B, A-C, B-C) of a symmetric 3 x 3 matrix, rounded."""
+    m = matrix.toarray()
+    assert (m == m.T).all() and (m.diagonal() == 0).all()
+    return round(m[A, B], 4), round(m[A, C], 4), round(m[B, C], 4)
+
+
+def test_two_mode_aggregations_and_normalisations(table: discourse.StatementTable) -> None:
+    def grid(agg: str, norm: str) -> list[list[float]]:
+        return discourse.two_mode(table, agg, norm).toarray().round(4).tolist()
+
+    assert grid("ignore", "no") == [[1, 1], [1, 1], [1, 2]]
+    assert grid("subtract", "no") == [[1, 1], [1, -1], [-1, 0]]
+    assert grid("combine", "no") == [[1, 1], [1, 2], [2, 3]]  # 1 agree, 2 disagree, 3 both
+    assert grid("ignore", "activity") == [[0.5, 0.5], [0.5, 0.5], [0.3333, 0.6667]]
+    assert grid("ignore", "prominence") == [[0.3333, 0.25], [0.3333, 0.25], [0.3333, 0.5]]
+    assert grid("subtract", "activity") == [[0.5, 0.5], [0.5, -0.5], [-0.3333, 0.0]]
+    assert grid("combine", "activity") == [[0.5, 0.5], [0.5, 1.0], [1.0, 1.5]]
+
+
+def test_one_mode_congruence_conflict_subtract(table: discourse.StatementTable) -> None:
+    net = discourse.one_mode(table, "actor", "subtract", "no")
+    assert pairs(net.congruence) == (1, 1, 1)
+    assert pairs(net.conflict) == (1, 2, 2)
+    assert pairs(net.weight) == (0, -1, -1)
+    assert list(net.activity) == [2, 2, 3]
+    assert pairs(discourse.one_mode(table, "actor", "ignore").weight) == (2, 3, 3)
+
+
+@pytest.mark.parametrize(("normalization", "congruence", "conflict"), [
+    ("average", (0.5, 0.4, 0.4), (0.5, 0.8, 0.8)),  # / ((n_i + n_j) / 2)
+    ("jaccard", (0.3333, 0.25, 0.25), (0.3333, 0.5, 0.5)),  # / (m10 + m01 + m11)
+    ("cosine", (0.25, 0.1667, 0.1667), (0.25, 0.3333, 0.3333)),  # / (n_i * n_j), as DNA
+])
+def test_one_mode_normalisations(table: discourse.StatementTable, normalization: str,
+                                 congruence: tuple, conflict: tuple) -> None:
+    net = discourse.one_mode(table, "actor", "subtract", normalization)
+    assert pairs(net.congruence) == congruence
+    assert pairs(net.conflict) == conflict
+    expected = [x - y for x, y in zip(congruence, conflict, strict=True)]
+    assert pairs(net.weight) == pytest.approx(expected, abs=2e-4)
+
+
+def test_claim_by_claim_network(table: discourse.StatementTable) -> None:
+    net = discourse.one_mode(table, "claim", "congruence")
+    assert net.ids == ("k1", "k2")
+    assert net.congruence.toarray().tolist() == [[0, 2], [2, 0]]  # A agrees both; C disagrees both
+    assert net.conflict.toarray().tolist() == [[0, 2], [2, 0]]  # B a/d; C d/a
+
+
+def test_graph_threshold_polarisation_and_time(table: discourse.StatementTable) -> None:
+    net = discourse.one_mode(table, "actor", "conflict")
+    strongest = discourse.to_graph(net, max_edges=2)
+    assert sorted(strongest.edges) == [("A", "C"), ("B", "C")]
+    assert strongest.edges["A", "C"] == {"weight": 2.0, "congruence": 1.0, "conflict": 2.0}
+    # between conflict 4 / (between conflict 4 + between congruence 2 + within conflict 1)
+    assert discourse.polarisation(net, [["A", "B"], ["C"]]) == pytest.approx(4 / 7)
+    assert discourse.polarisation(net, [["A", "B", "C"]]) == 0.0
+    assert len(table.between(date(2020, 1, 1), date(2020, 12, 31))) == 3
+    assert len(table.between(date(2021, 1, 1))) == 3  # C's undated statement is left out
+    spans = [(s.isoformat(), len(t)) for s, _, t in discourse.windows(table, 365, 180)]
+    assert spans == [("2020-01-01", 3), ("2020-06-29", 3), ("2020-12-26", 3)]
+    assert discourse.parse_duration("6m", "--step") == 180
+
+
+def test_grounded_semantics_on_a_small_framework() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_edge("a", "b", key="attack")
+    graph.add_edge("b", "a", key="attack")
+    assert arguments.grounded(graph) == {"a": "undecided", "b": "undecided"}
+    graph.add_edge("c", "a", key="attack")
+    assert arguments.grounded(graph) == {"a": "rejected", "b": "accepted", "c": "accepted"}
+
+
+def test_seed_arguments_grounded_and_evidence(store) -> None:
+    graph = arguments.load(store)
+    assert graph.number_of_nodes() == 42  # 33 claims + 9 evidence items
+    status = arguments.grounded(graph)
+    # The trial (unattacked) rejects 'roll-out no increase', which frees 'carriers use force
+    # more' from its only attacker; that claim then rejects 'Taser for every frontline officer'.
+    assert sorted(n for n, s in status.items() if s != "accepted") == [
+        "roll-out-no-increase-in-force", "taser-for-every-frontline-officer", "taser-protects-public"]
+    assert {status[n] for n in status} == {"accepted", "rejected"}
+    claims = {c.id: c for c in arguments.standings(graph)}
+    assert len(claims) == 33
+    every = claims["taser-for-every-frontline-officer"]
+    assert every.attacked_by == ["taser-carriers-more-likely-use-force"]
+    assert every.evidence == [
+        "anecdote-assault-after-taser-check", "bailey-taser-pledge", "ipsos-mori-public-poll",
+        "norfolk-federation-survey", "smith-thirty-years-service"]
+    assert claims["roll-out-no-increase-in-force"].attacked_by == [
+        "cambridge-taser-trial", "taser-carriers-more-likely-use-force"]
+    force = claims["taser-carriers-more-likely-use-force"]
+    assert (force.status, force.producers) == ("accepted", ["cambridge-researchers"])
+    assert force.single_source
+    unsupported = sorted(c.id for c in claims.values() if c.unsupported)
+    assert len(unsupported) == 17 and "roll-out-no-increase-in-force" in unsupported
+
+
+def test_seed_coalitions_person_and_organisation(kg) -> None:
+    person = json.loads(kg("analyze", "-f", "json").output)
+    assert person["statements"] == 49
+    assert person["coalitions"][0]["members"] == [
+        "andy-symonds", "graham-smith", "norfolk-police-federation", "tvpf"]
+    assert person["coalitions"][0]["shared_claims"][0] == {
+        "claim": "taser-for-every-frontline-officer", "agreeing_members": 4}
+    assert person["polarisation"] == 0.0  # every seed statement agrees
+    assert person["isolated"] == ["cambridge-researchers", "pfew", "simon-bailey", "tv-article-publisher"]
+    symonds = next(a for a in person["actors"] if a["id"] == "andy-symonds")
+    assert (symonds["statements"], symonds["strength"]) == (12, 14.0)
+    every = next(c for c in person["claims"] if c["id"] == "taser-for-every-frontline-officer")
+    assert every["agree"] == ["andy-symonds", "graham-smith", "norfolk-police-federation", "tvpf"]
+    assert every["status"] == "rejected"
+    org = json.loads(kg("analyze", "--actor", "organisation", "-f", "json").output)
+    assert ["norfolk-police-federation", "tvpf"] in [c["members"] for c in org["coalitions"]]
+
+
+def test_report_names_the_coalition_and_what_contests_it(seed_store: Path) -> None:
+    result = CliRunner().invoke(main, ["analyze", "--top", "3"],
+                                env={"KG_STORE": str(seed_store), "COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "1. Andy Symonds, Graham Smith, Norfolk Police Federation, Thames Valley Police Federation" in out
+    assert "Taser carriers use force more (accepted)" in out
+    assert "rejected (3): Roll-out would not raise use of force, Taser for every frontline officer" in out
+
+
+def test_windows_on_the_seed(kg) -> None:
+    report = json.loads(kg("analyze", "--window", "1y", "--step", "6m", "-f", "json").output)
+    assert [(w["start"], w["statements"]) for w in report["windows"]] == [
+        ("2016-03-01", 19), ("2016-08-28", 0), ("2017-02-24", 0), ("2017-08-23", 30), ("2018-02-19", 30)]
+
+
+def test_exports_parse_back(kg, tmp_path: Path) -> None:
+    out = tmp_path / "net"
+    assert kg("analyze", "--export-dir", str(out), "-f", "json").exit_code == 0
+    actors = nx.read_graphml(out / "actors.graphml")
+    assert (actors.number_of_nodes(), actors.number_of_edges()) == (11, 10)
+    assert actors.nodes["tvpf"]["coalition"] == 1
+    assert nx.read_gexf(out / "actors.gexf").number_of_edges() == 10
+    args = nx.read_graphml(out / "arguments.graphml")
+    assert (args.number_of_nodes(), args.number_of_edges()) == (42, 37)
+    assert args.nodes["taser-for-every-frontline-officer"]["status"] == "rejected"
+    assert nx.read_gexf(out / "arguments.gexf").number_of_nodes() == 42
+    two = nx.read_graphml(out / "actor-claim.graphml")
+    assert two.edges["tvpf", "taser-for-every-frontline-officer"]["weight"] == 1.0
+    with (out / "actors-matrix.csv").open(encoding="utf-8") as f:
+        matrix = list(csv.reader(f))
+    header = matrix[0]
+    row = next(r for r in matrix if r[0] == "andy-symonds")
+    # duplicates count, as in DNA: Symonds 2/1/1 and Smith 1/3/2 statements on the three
+    # claims they share (every frontline officer, more violence, protects public): 2+3+2
+    assert header[0] == "" and len(matrix) == 12 and row[header.index("graham-smith")] == "7"
+    with (out / "actor-claim-edges.csv").open(encoding="utf-8") as f:
+        assert ["tvpf", "taser-for-every-frontline-officer", "1.0", "1", "0"] in list(csv.reader(f))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--window", "0d"), "--window: expected a positive duration"),
+    (("--from", "2019-13-01"), "--from: expected a date"),
+    (("--step", "30d"), "--step needs --window"),
+    (("--from", "2020-01-01", "--to", "2019-01-01"), "--from is after --to"),
+])
+def test_bad_options_are_one_line_errors(kg, args: tuple[str, ...], message: str) -> None:
+    result = kg("analyze", *args)
+    assert result.exit_code == 2 and message in result.output
