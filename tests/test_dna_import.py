@@ -236,3 +236,18 @@ def test_bad_dna_files_are_one_line_errors(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
     result = CliRunner().invoke(main, ["import", "dna", str(tmp_path / "missing.dna")])
     assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_markup_in_coded_names_prints_as_text(tmp_path: Path) -> None:
+    dna_file = make_dna(tmp_path / "climate.dna")
+    db = sqlite3.connect(dna_file)
+    db.execute("UPDATE ENTITIES SET Value = '[red]Carbon tax[/red]' WHERE Value = 'Carbon tax'")
+    db.commit()
+    db.close()
+    folder = tmp_path / "data" / "climate"
+    import_dna(dna_file, folder)
+    build(folder, str(tmp_path / "store"))
+    env = {"KG_STORE": str(tmp_path / "store"), "COLUMNS": "250"}
+    result = CliRunner().invoke(main, ["analyze"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "[red]Carbon tax[/red]" in result.output
