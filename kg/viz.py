@@ -242,53 +242,55 @@ def _opposed(by_stance: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
 
 
 def claim_view(store: Store, claim: URIRef, depth: int = 3) -> ViewGraph:
-    """One claim's evidence tree, as ``kg trace`` finds it: the claim, the statements on it and
-    the premises that support or attack it, their premises in turn, down to ``depth`` levels."""
+    """One claim's evidence tree exactly as ``kg trace`` finds it (:func:`kg.trace.trace`): the
+    claim, the statements on each claim in the tree, and the premises that support or attack it,
+    their premises in turn, ``depth`` levels deep. A claim met twice is drawn once."""
+    from kg.trace import trace
+
     rows = {r["node"]: r for r in _node_rows(store)}
     root = str(claim)
     if root not in rows or rows[root]["group"] != "claim":
         raise KgError(f"--claim: {root} is not a claim")
+    statements = {r["id"]: iri for iri, r in rows.items() if r["group"] == "statement"}
     view = ViewGraph("claim", f"Evidence for: {rows[root]['label']}",
                      f"The claim, the statements on it, and what supports (green) or attacks (red) it, "
-                     f"{depth} level(s) deep.")
+                     f"{depth} level(s) deep, as 'kg trace' finds it. Size: how much rests on a node.")
     view.add(_node(rows[root]))
-    for tree_edge in evidence_tree(store, claim, depth):
-        for end in (tree_edge.source, tree_edge.target):
-            if end in rows:
+    for edge in tree_edges(trace(store, claim, depth)["claim"], statements):
+        for end in (edge.source, edge.target):
+            if end not in view.nodes and end in rows:
                 view.add(_node(rows[end]))
-        view.edges.append(tree_edge)
+        view.edges.append(edge)
     _check_ends(view)
     _weigh(view)
     return view
 
 
-def evidence_tree(store: Store, claim: URIRef, depth: int) -> list[Edge]:
-    """The edges of the claim's tree: the statements on each claim in it, and the links into
-    it, walking from conclusion to premise ``depth`` levels deep (a premise met twice is walked
-    once, so cycles end)."""
-    links: dict[str, list[Edge]] = defaultdict(list)
-    for edge in _link_edges(store):
-        links[edge.target].append(edge)
-    said: dict[str, list[Edge]] = defaultdict(list)
-    for row in store.query(named("viz-relations").text).values():
-        if row["relation"] in ("agree", "disagree"):
-            said[_text(row["to"])].append(Edge(_text(row["from"]), _text(row["to"]), _text(row["relation"]),
-                                               _text(row["label"]), [("stance", _text(row["label"]))]))
+def tree_edges(claim: dict, statements: dict[str, str]) -> list[Edge]:
+    """The edges of a ``kg trace`` tree: statement → claim for every statement on a claim in it,
+    premise → conclusion for every link. ``statements`` maps statement ids to IRIs."""
     edges: list[Edge] = []
-    seen = {str(claim)}
-    frontier = [str(claim)]
-    for _level in range(depth):
-        following = []
-        for conclusion in frontier:
-            edges.extend(said.get(conclusion, []))
-            for link in links.get(conclusion, []):
-                edges.append(link)
-                if link.source not in seen:
-                    seen.add(link.source)
-                    following.append(link.source)
-        frontier = following
-    for conclusion in frontier:  # statements on the deepest premises too
-        edges.extend(said.get(conclusion, []))
+    pending = [claim]
+    while pending:
+        node = pending.pop()
+        if node.get("type", "claim") != "claim" or node.get("seen"):
+            continue
+        for st in node.get("statements", []):
+            if st["id"] in statements:
+                edges.append(Edge(statements[st["id"]], node["iri"], _text(st["stance"]), _text(st["stance"]),
+                                  [("stance", _text(st["stance"]))]))
+        for link in node.get("links", []):
+            info: Info = [("link", _text(link["polarity"]))]
+            if link.get("asserted_by"):
+                info.append(("asserted by", _text(link["asserted_by"].get("label"))))
+            if link.get("basis"):
+                info.append(("basis", _text(link["basis"])))
+            quote = link.get("quote") or {}
+            info += quote_info({"quote": quote.get("exact"), "source": quote.get("source"),
+                                "start": quote.get("start"), "end": quote.get("end")})
+            edges.append(Edge(link["premise"]["iri"], node["iri"], _text(link["polarity"]),
+                              _text(link["polarity"]), info, width=2.0))
+            pending.append(link["premise"])
     return edges
 
 

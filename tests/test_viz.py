@@ -1,0 +1,420 @@
+"""``kg viz``: the views' graphs, the HTML file, and the pages in a real browser.
+
+The browser tests drive Debian's chromium (/usr/bin/chromium, installed by
+scripts/install-browser.sh) with playwright, with every request that is not a file:// URL
+aborted and recorded. Set KG_SKIP_BROWSER=1 to skip them on a machine without chromium.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.queries import resolve_id
+from kg.store import OxigraphStore, Store
+from kg.trace import trace
+from kg.viz import Edge, Node, ViewGraph, actors_view, arguments_view, claim_view, full_view
+from kg.viz_html import node_size, script_json, short, write
+
+from .conftest import ID
+
+CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
+SETTLE_TIMEOUT_MS = 60_000
+ROOT_CLAIM = "taser-for-every-frontline-officer"
+POLL_QUOTE = "71 per cent of the 2,004 members of the public backed officers carrying a Taser"
+
+
+def count(store: Store, sparql: str) -> int:
+    """The single integer a COUNT query returns."""
+    return int(store.query(sparql).rows[0][0])
+
+
+# --- the views' graphs, against the store ------------------------------------------------
+
+# Edges of the full view, counted here with queries of their own (not the view's queries).
+FULL_EDGE_COUNTS = {
+    "stance": "SELECT (COUNT(*) AS ?n) WHERE { ?s a dkg:Statement ; dkg:claim ?c ; dkg:stance ?x }",
+    "said-by": "SELECT (COUNT(*) AS ?n) WHERE { ?s a dkg:Statement ; dkg:speaker ?a }",
+    "speaks-for": """SELECT (COUNT(*) AS ?n) WHERE { ?s a dkg:Statement ; dkg:speaker ?a ; dkg:speaksFor ?o
+                     FILTER(?a != ?o) }""",
+    "quoted-from": """SELECT (COUNT(*) AS ?n) WHERE { ?s prov:wasQuotedFrom ?d .
+                      { ?s a dkg:Statement } UNION { ?s a dkg:Evidence } }""",
+    "produced-by": "SELECT (COUNT(*) AS ?n) WHERE { ?e a dkg:Evidence ; prov:wasAttributedTo ?a }",
+    "published-by": "SELECT (COUNT(*) AS ?n) WHERE { ?d a dkg:SourceDocument ; dct:publisher ?a }",
+    "part-of": "SELECT (COUNT(*) AS ?n) WHERE { ?o a dkg:Organisation ; org:subOrganizationOf ?p }",
+    "post": "SELECT (COUNT(*) AS ?n) WHERE { ?p a dkg:Person ; org:holds/org:postIn ?o }",
+    "links": "SELECT (COUNT(*) AS ?n) WHERE { ?l a dkg:ArgumentLink ; dkg:premise ?p ; dkg:conclusion ?c }",
+}
+# Actor pairs (a < b) that took the same / opposite stance on some claim, joining distinct
+# actor-claim-stance rows first.
+ACTOR_PAIRS = """
+SELECT (COUNT(DISTINCT CONCAT(STR(?a), " ", STR(?b))) AS ?n) WHERE {
+  { SELECT DISTINCT ?a ?c ?sa WHERE { ?x dkg:speaker ?a ; dkg:claim ?c ; dkg:stance ?sa } }
+  { SELECT DISTINCT ?b ?c ?sb WHERE { ?y dkg:speaker ?b ; dkg:claim ?c ; dkg:stance ?sb } }
+  FILTER(STR(?a) < STR(?b) && ?sa %s ?sb)
+}"""
+
+
+def expected_counts(store: Store) -> dict[str, tuple[int, int]]:
+    """(nodes, edges) each view must draw, from the graph."""
+    full_nodes = count(store, """SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+        VALUES ?t { dkg:Actor dkg:Claim dkg:Statement dkg:Evidence dkg:SourceDocument } ?x a ?t }""")
+    full_edges = sum(count(store, q) for q in FULL_EDGE_COUNTS.values())
+    argument_nodes = count(store, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { { ?x a dkg:Claim } UNION "
+                                  "{ ?x a dkg:Evidence } }")
+    speakers = count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?s a dkg:Statement ; dkg:speaker ?a }")
+    pairs = count(store, ACTOR_PAIRS % "=") + count(store, ACTOR_PAIRS % "!=")
+    return {
+        "full": (full_nodes, full_edges),
+        "arguments": (argument_nodes, count(store, FULL_EDGE_COUNTS["links"])),
+        "actors": (speakers, pairs),
+    }
+
+
+def test_each_view_has_the_graphs_nodes_and_edges(store: OxigraphStore) -> None:
+    expected = expected_counts(store)
+    # The seed debate's real numbers: 22 actors + 33 claims + 49 statements + 9 evidence + 2 sources.
+    assert expected == {"full": (115, 250), "arguments": (42, 39), "actors": (11, 10)}
+    for build_view in (full_view, arguments_view, actors_view):
+        view = build_view(store)
+        assert (len(view.nodes), len(view.edges)) == expected[view.name], view.name
+
+
+def test_arguments_view_points_at_what_is_supported(store: OxigraphStore) -> None:
+    view = arguments_view(store)
+    poll = ID + "evidence/ipsos-mori-public-poll"
+    targets = sorted(e.target.rsplit("/", 1)[-1] for e in view.edges if e.source == poll)
+    assert targets == ["public-backs-officers-carrying-taser", "taser-for-every-frontline-officer",
+                       "taser-no-deterrent-to-approaching-police"]
+    assert {e.relation for e in view.edges if e.source == poll} == {"support"}
+    attacks = sorted((e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1])
+                     for e in view.edges if e.relation == "attack")
+    assert len(attacks) == 5
+    assert ("taser-carriers-more-likely-use-force", "taser-for-every-frontline-officer") in attacks
+    # The poll holds up three claims directly, and everything resting on those in turn.
+    assert view.nodes[poll].weight > view.nodes[ID + "claim/taser-voluntary"].weight
+    info = dict(view.nodes[poll].info)
+    assert info["quote"] == f"“a public poll which showed {POLL_QUOTE}”"
+    assert info["source"] == "tv-federation-taser-call"
+    assert info["offsets"] == "533–639"
+    assert info["produced by"] == "Ipsos MORI"
+
+
+def test_actors_view_sizes_by_statements_and_links_agreement(store: OxigraphStore) -> None:
+    view = actors_view(store)
+    graham, andy = ID + "actor/graham-smith", ID + "actor/andy-symonds"
+    assert view.nodes[graham].weight == 13 and view.nodes[andy].weight == 12
+    tie = next(e for e in view.edges if {e.source, e.target} == {graham, andy})
+    assert tie.relation == "agree"
+    assert dict(tie.info)["agree on"] == ("Officers face more violence; Taser for every frontline officer; "
+                                          "Taser lets officers protect the public")
+    assert tie.width == pytest.approx(1.0 + 1.5 * math.log2(3))
+
+
+def test_claim_view_holds_the_claims_evidence(store: OxigraphStore) -> None:
+    claim = resolve_id(store, ROOT_CLAIM, "test")
+    view = claim_view(store, claim, depth=1)
+    direct = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?l dkg:conclusion <{claim}> ; dkg:premise ?p }}")
+    links_in = [e for e in view.edges if e.relation in ("support", "attack")]
+    said = [e for e in view.edges if e.relation in ("agree", "disagree")]
+    assert len(links_in) == direct == 14
+    assert all(e.target == str(claim) for e in links_in)
+    statements = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s dkg:claim <{claim}> }}")
+    assert len([e for e in said if e.target == str(claim)]) == statements == 5
+    deeper = claim_view(store, claim, depth=3)
+    assert set(view.nodes) < set(deeper.nodes)
+    assert (len(deeper.nodes), len(deeper.edges)) == (53, 60)
+    assert len(deeper.edges) == trace_edges(trace(store, claim, 3)["claim"])
+    assert ID + "evidence/cambridge-taser-trial" in deeper.nodes  # behind 'Taser carriers use force more'
+
+
+def trace_edges(node: dict) -> int:
+    """Statements and links in a ``kg trace`` tree, counted from its JSON."""
+    if node["type"] != "claim" or node["seen"]:
+        return 0
+    return len(node["statements"]) + sum(1 + trace_edges(link["premise"]) for link in node["links"])
+
+
+def test_labels_are_cut_at_a_word_and_sizes_grow_with_weight() -> None:
+    assert short("Taser carriers almost 50% more likely to use force") == "Taser carriers almost 50%…"
+    assert short("Officers face more violence") == "Officers face more violence"
+    assert node_size(0) == 9.0 and node_size(4) == 19.0 and node_size(10_000) == 60.0
+
+
+def test_page_data_cannot_close_its_script_block() -> None:
+    text = script_json({"q": "</script><script>alert(1)</script> & <!--"})
+    assert not re.search(r"[<>&]", text)
+    assert "\\u003c/script\\u003e" in text
+
+
+# --- the command and the file -------------------------------------------------------------
+
+
+def test_kg_viz_all_writes_the_views_and_says_where(kg, tmp_path: Path) -> None:
+    result = kg("viz", "--all", "-o", str(tmp_path / "views"))
+    assert result.exit_code == 0, result.output
+    for name, (nodes, edges) in {"full": (115, 250), "arguments": (42, 39), "actors": (11, 10)}.items():
+        path = tmp_path / "views" / f"{name}.html"
+        assert path.is_file()
+        assert f"wrote {path} ({name}: {nodes} nodes, {edges} links" in result.stderr
+    page = (tmp_path / "views" / "full.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched
+    assert "<script src" not in page and "<link" not in page
+    assert "innerHTML" not in page.split("<script>", 3)[-1]  # our own script never uses it
+
+
+def test_kg_viz_claim_and_errors(kg, tmp_path: Path) -> None:
+    out = tmp_path / "claim.html"
+    result = kg("viz", "--claim", ROOT_CLAIM, "-o", str(out))
+    assert result.exit_code == 0 and out.is_file()
+    bad = kg("viz", "--claim", "no-such-claim", "-o", str(out))
+    assert bad.exit_code == 2 and "unknown id 'no-such-claim'" in bad.stderr
+    both = kg("viz", "--claim", ROOT_CLAIM, "--view", "actors")
+    assert both.exit_code == 2 and "without --view" in both.stderr
+    not_claim = kg("viz", "--claim", "graham-smith", "-o", str(out))
+    assert not_claim.exit_code == 2 and "is not a claim" in not_claim.stderr
+
+
+# --- in the browser -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium through playwright (never a downloaded browser)."""
+    if os.environ.get("KG_SKIP_BROWSER"):
+        pytest.skip("KG_SKIP_BROWSER is set")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A page opened from disk with the network blocked; records console errors and requests."""
+
+    def __init__(self, browser: object, path: Path, bypass_csp: bool = False):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp)
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        started = time.perf_counter()
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("() => document.body.dataset.settled === 'true'",
+                                    timeout=SETTLE_TIMEOUT_MS)
+        self.settle_seconds = time.perf_counter() - started
+
+    def _route(self, route: object) -> None:
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def js(self, expression: str, arg: object = None) -> object:
+        return self.page.evaluate(expression, arg)
+
+    def point(self, node_id: str) -> tuple[float, float]:
+        """Zoom onto a node and return where it is on the screen."""
+        self.js("id => kgViz.network.focus(id, {scale: 1.5, animation: false})", node_id)
+        x, y = self.js("""id => { const p = kgViz.network.getPositions([id])[id];
+                                  const d = kgViz.network.canvasToDOM(p);
+                                  const r = document.getElementById('kg-network').getBoundingClientRect();
+                                  return [r.left + d.x, r.top + d.y]; }""", node_id)
+        return x, y
+
+    def click(self, node_id: str) -> str:
+        """Click a node and return what the details panel then says."""
+        self.page.mouse.click(*self.point(node_id))
+        return self.page.locator("#kg-details").inner_text()
+
+    def hover(self, node_id: str) -> str:
+        """Move the mouse onto a node and return the tooltip's text."""
+        x, y = self.point(node_id)
+        self.page.mouse.move(x - 30, y - 30)
+        self.page.mouse.move(x, y, steps=4)
+        tip = self.page.locator("div.vis-tooltip")
+        tip.wait_for(state="visible", timeout=5000)
+        return tip.inner_text()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def drawn(page: Page) -> tuple[int, int]:
+    data = "kgViz.network.body.data"
+    return tuple(page.js(f"() => [{data}.nodes.length, {data}.edges.length]"))
+
+
+@pytest.fixture(scope="module")
+def seed_views(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seed debate's views written to a temporary folder."""
+    folder = tmp_path_factory.mktemp("views")
+    with OxigraphStore(seed_store) as s:
+        views = [full_view(s), arguments_view(s), actors_view(s),
+                 claim_view(s, resolve_id(s, ROOT_CLAIM, "test"), depth=3)]
+        return {v.name: write(v, folder / f"{v.name}.html") for v in views}
+
+
+def test_views_load_offline_and_draw_every_node_and_edge(browser, seed_views, store, tmp_path: Path) -> None:
+    expected = expected_counts(store)
+    claim = claim_view(store, resolve_id(store, ROOT_CLAIM, "test"), depth=3)
+    expected["claim"] = (len(claim.nodes), len(claim.edges))
+    for name, path in seed_views.items():
+        page = Page(browser, path)
+        try:
+            assert page.errors == [], name
+            assert page.requests == [], name
+            assert drawn(page) == expected[name], name
+            assert page.js("() => kgViz.network.physics.physicsEnabled") is False  # settled, then stopped
+            shot = tmp_path / f"{name}.png"
+            page.page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 20_000
+        finally:
+            page.close()
+
+
+def test_tooltip_shows_the_quote_source_and_offsets(browser, seed_views) -> None:
+    page = Page(browser, seed_views["arguments"])
+    try:
+        tip = page.hover(ID + "evidence/ipsos-mori-public-poll")
+        assert POLL_QUOTE in tip
+        assert "tv-federation-taser-call" in tip and "533–639" in tip
+        assert POLL_QUOTE in page.click(ID + "evidence/ipsos-mori-public-poll")
+    finally:
+        page.close()
+
+
+def test_search_and_legend_filter(browser, seed_views) -> None:
+    page = Page(browser, seed_views["arguments"])
+    try:
+        page.page.fill("#kg-search", "Ipsos")
+        assert page.page.locator("#kg-matches").inner_text() == "1 match"
+        page.page.press("#kg-search", "Enter")
+        assert page.js("() => kgViz.network.getSelectedNodes()") == [ID + "evidence/ipsos-mori-public-poll"]
+        page.page.locator("#kg-legend-edges .legend-item[data-relation='attack']").click()
+        assert page.js("() => kgViz.edges.get({filter: e => e.hidden}).length") == 5
+        page.page.locator("#kg-legend-nodes .legend-item[data-kind='Survey']").click()
+        assert page.js("() => kgViz.nodes.get({filter: n => n.hidden}).length") == 2
+    finally:
+        page.close()
+
+
+INJECTED_NAME = "<script>window.__pwned=1</script>"
+INJECTED_LABEL = '<img src=x onerror="window.__pwned=1">'
+INJECTED_QUOTE = '<script>window.__pwned=2</script> and then <img src=x onerror="window.__pwned=3">'
+
+
+@pytest.fixture
+def injected_store(data_copy: Path, tmp_path: Path) -> Path:
+    """The seed debate with markup in an actor's name, a claim's label, a source title and a
+    quote (the quote's words are in a source text added for the test)."""
+    debate = data_copy / "debate.yaml"
+    text = debate.read_text(encoding="utf-8")
+    text = text.replace("    name: Graham Smith\n", f"    name: 'Graham {INJECTED_NAME} Smith'\n", 1)
+    text = text.replace("    label: Taser for every frontline officer\n",
+                        f"    label: 'Taser {INJECTED_LABEL} for all'\n", 1)
+    debate.write_text(text, encoding="utf-8")
+    (data_copy / "099_injection.txt").write_text(f"A reader wrote: {INJECTED_QUOTE} in a letter.\n",
+                                                 encoding="utf-8")
+    (data_copy / "099_injection.yaml").write_text(f"""source:
+  id: injection-letter
+  file: 099_injection.txt
+  title: 'Letter <b onmouseover="window.__pwned=4">bold</b>'
+  type: news-article
+  publisher: unknown
+  issued: 2020-01-02
+statements:
+  - speaker: andy-symonds
+    claim: taser-voluntary
+    stance: disagree
+    mode: direct
+    quote: '{INJECTED_QUOTE}'
+""", encoding="utf-8")
+    target = tmp_path / "store"
+    build(data_copy.parent, str(target))
+    return target
+
+
+def test_markup_in_source_text_shows_as_text_and_runs_nothing(browser, injected_store: Path,
+                                                              tmp_path: Path) -> None:
+    with OxigraphStore(injected_store) as s:
+        views = [full_view(s), actors_view(s), claim_view(s, resolve_id(s, ROOT_CLAIM, "test"), depth=2)]
+        statement = next(n.id for n in views[0].nodes.values() if n.group == "statement"
+                         and dict(n.info).get("quote") == f"“{INJECTED_QUOTE}”")
+        paths = [write(v, tmp_path / f"{v.name}.html") for v in views]
+    graham, claim = ID + "actor/graham-smith", ID + f"claim/{ROOT_CLAIM}"
+    for path, hovers in zip(paths, [[graham, claim, statement], [graham], [claim]], strict=True):
+        page = Page(browser, path, bypass_csp=True)  # the escaping alone must hold, CSP or not
+        try:
+            for node in hovers:
+                tip = page.hover(node)
+                assert INJECTED_NAME in tip or INJECTED_LABEL in tip or INJECTED_QUOTE in tip
+                details = page.click(node)
+                assert INJECTED_NAME in details or INJECTED_LABEL in details or INJECTED_QUOTE in details
+            page.page.fill("#kg-search", "pwned")
+            page.page.press("#kg-search", "Enter")
+            assert "window.__pwned" in page.page.locator("#kg-details").inner_text()
+            assert page.js("() => typeof window.__pwned") == "undefined"
+            elements = page.js("() => [document.querySelectorAll('img, b').length, document.scripts.length]")
+            assert elements == [0, 3]  # no markup from the data became an element
+            assert INJECTED_LABEL in page.js("() => document.title") or path.stem != "claim"
+            assert page.errors == [] and page.requests == []
+            page.page.screenshot(path=str(tmp_path / f"injection-{path.stem}.png"))
+        finally:
+            page.close()
+    assert (tmp_path / "injection-full.png").stat().st_size > 20_000
+
+
+# --- 2,000 nodes --------------------------------------------------------------------------
+
+
+def synthetic_view(nodes: int = 2000, edges: int = 3000, seed: int = 11) -> ViewGraph:
+    """A random argument-like graph: a fifth actors, half claims, the rest evidence."""
+    rng = random.Random(seed)
+    view = ViewGraph("synthetic", "Synthetic graph", f"{nodes} random nodes, {edges} random links.")
+    groups = ["person"] * 2 + ["organisation"] * 2 + ["claim"] * 10 + ["evidence"] * 6
+    for i in range(nodes):
+        group = groups[i % len(groups)]
+        view.add(Node(f"urn:synth:{i}", f"{group} number {i} with a longish label", group,
+                      f"{group} kind {i % 3}", [("quote", f"“words {i}”"), ("offsets", f"{i}–{i + 9}")]))
+    ids = list(view.nodes)
+    while len(view.edges) < edges:
+        a, b = rng.sample(ids, 2)
+        view.edges.append(Edge(a, b, rng.choice(["support", "support", "attack"]), "link", [("link", "x")]))
+    for node_id, n in zip(ids, range(nodes), strict=True):
+        view.nodes[node_id].weight = n % 7
+    return view
+
+
+def test_two_thousand_nodes_open_and_settle(browser, tmp_path: Path) -> None:
+    view = synthetic_view()
+    path = write(view, tmp_path / "synthetic.html")
+    page = Page(browser, path)
+    try:
+        assert drawn(page) == (2000, 3000)
+        assert page.js("() => kgViz.network.physics.physicsEnabled") is False
+        assert page.errors == [] and page.requests == []
+        assert "2000 nodes" in page.page.locator("#kg-counts").inner_text()
+        tip = page.hover("urn:synth:1234")
+        assert "words 1234" in tip
+        page.page.screenshot(path=str(tmp_path / "synthetic.png"))
+    finally:
+        page.close()
+    print(f"2,000 nodes: settled {page.settle_seconds:.1f} s after opening")
