@@ -62,23 +62,18 @@ def _property_checks(shapes: Graph, name: str, target: URIRef, path: URIRef, pro
     label = f"{compact(str(path))}"
     value = shapes.value
     min_count, max_count = value(prop, SH.minCount), value(prop, SH.maxCount)
-    if min_count is not None and int(min_count) > 0:
-        n = int(min_count)
-        if n == 1:
-            body = f"SELECT DISTINCT ?focus WHERE {{ {head} FILTER NOT EXISTS {{ ?focus {_n3(path)} ?v }} }}"
-        else:
-            body = (f"SELECT ?focus WHERE {{ {head} OPTIONAL {{ ?focus {_n3(path)} ?v }} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {n})")
-        yield Check(name, f"{label}: fewer than {n} value(s)", body)
-    if max_count is not None:
-        n = int(max_count)
-        if n == 1:
-            body = (f"SELECT DISTINCT ?focus WHERE {{ {head} ?focus {_n3(path)} ?v1, ?v2 . "
-                    f"FILTER(!sameTerm(?v1, ?v2)) }}")
-        else:
-            body = (f"SELECT ?focus WHERE {{ {head} ?focus {_n3(path)} ?v }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {n})")
-        yield Check(name, f"{label}: more than {n} value(s)", body)
+    low = int(min_count) if min_count is not None else 0
+    if low > 0 or max_count is not None:  # one pass for both bounds: a count per focus node
+        tests, said = [], []
+        if low > 0:
+            tests.append(f"?n < {low}")
+            said.append(f"fewer than {low}")
+        if max_count is not None:
+            tests.append(f"?n > {int(max_count)}")
+            said.append(f"more than {int(max_count)}")
+        body = (f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {head} "
+                f"OPTIONAL {{ ?focus {_n3(path)} ?v }} }} GROUP BY ?focus }} FILTER({' || '.join(tests)}) }}")
+        yield Check(name, f"{label}: {' or '.join(said)} value(s)", body)
     each = f"SELECT DISTINCT ?focus WHERE {{ {head} ?focus {_n3(path)} ?v . "
     cls = value(prop, SH["class"])
     if isinstance(cls, URIRef):

@@ -1,0 +1,129 @@
+"""``kg synth`` and the bulk build path: deterministic synthetic debates that build and verify."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.build import build, counts
+from kg.cli import main
+from kg.errors import KgError
+from kg.serve import oxigraph_server
+from kg.store import OxigraphStore, open_store
+from kg.synth import synthesise
+from kg.validate import ValidationError
+
+
+@pytest.fixture(scope="module")
+def synth20k(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A 20k-triple synthetic debate (seed 0) and the store built from it."""
+    root = tmp_path_factory.mktemp("synth")
+    synthesise(root / "data", 20_000, seed=0)
+    build(root / "data", str(root / "store"))
+    return root / "data", root / "store"
+
+
+def test_same_seed_same_debate(tmp_path: Path) -> None:
+    a = synthesise(tmp_path / "a", 5_000, seed=1)
+    b = synthesise(tmp_path / "b", 5_000, seed=1)
+    c = synthesise(tmp_path / "c", 5_000, seed=2)
+    assert a.path.read_bytes() == b.path.read_bytes()
+    assert a.path.read_bytes() != c.path.read_bytes()
+    assert (a.triples, a.documents, a.actors, a.claims) == (5062, 6, 24, 30)
+    assert a.path == tmp_path / "a" / "synth-1" / "debate.nt"
+
+
+def test_size_is_close_to_the_target(synth20k: tuple[Path, Path]) -> None:
+    lines = (synth20k[0] / "synth-0" / "debate.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 20_641  # stops at the first whole source text past the target
+    assert all(line.endswith(" .") for line in lines)
+
+
+def test_builds_and_every_quote_verifies(synth20k: tuple[Path, Path]) -> None:
+    with OxigraphStore(synth20k[1]) as s:
+        got = counts(s)
+        keys = ("sources", "actors", "claims", "statements", "evidence", "links", "quotes")
+        assert {k: got[k] for k in keys} == {
+            "sources": 33, "actors": 24, "claims": 50, "statements": 680, "evidence": 40, "links": 137,
+            "quotes": 857,
+        }
+        assert s.query("SELECT ?q WHERE { ?q a oa:SpecificResource }").rows  # non-trivial...
+        from kg import queries
+
+        assert s.query(queries.named("quote-mismatches").text).rows == []  # ...and all verify
+        non_ascii = s.query("SELECT (COUNT(*) AS ?n) WHERE { ?t oa:exact ?e FILTER(REGEX(?e, '[‘ëí]')) }")
+        assert non_ascii.values()[0]["n"] > 50  # offsets count code points, not bytes
+
+
+def test_shape_is_skewed_like_real_debates(synth20k: tuple[Path, Path]) -> None:
+    with OxigraphStore(synth20k[1]) as s:
+        actors = s.query("SELECT ?a (COUNT(*) AS ?n) WHERE { ?s dkg:speaker ?a } "
+                         "GROUP BY ?a ORDER BY DESC(?n)")
+        per_actor = [v["n"] for v in actors.values()]
+        claims = s.query("SELECT ?c (COUNT(*) AS ?n) WHERE { ?s dkg:claim ?c } GROUP BY ?c ORDER BY DESC(?n)")
+        per_claim = [v["n"] for v in claims.values()]
+        checks = s.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a dkg:NumberCheck }").values()[0]["n"]
+        quantities = s.query("SELECT (COUNT(*) AS ?n) WHERE { ?e a dkg:Evidence ; dkg:quantity ?q }")
+    assert per_actor[:3] == [204, 74, 72]  # a few very active actors...
+    assert per_actor[len(per_actor) // 2] <= 15  # ...and a long tail
+    assert per_claim[0] == 157 and per_claim[-1] == 1
+    assert checks == 23  # quantitative claims meet evidence on the same variable
+    assert quantities.values()[0]["n"] == 40
+
+
+def test_bulk_data_is_checked_against_the_shapes(synth20k: tuple[Path, Path], tmp_path: Path) -> None:
+    data = tmp_path / "data" / "synth-0"
+    data.mkdir(parents=True)
+    lines = (synth20k[0] / "synth-0" / "debate.nt").read_text(encoding="utf-8").splitlines(keepends=True)
+    speaker = next(line for line in lines if "/ns#speaker>" in line)
+    statement = speaker.split(" ", 1)[0]
+    (data / "debate.nt").write_text("".join(line for line in lines if line != speaker), encoding="utf-8")
+    target = tmp_path / "store"
+    with pytest.raises(ValidationError) as failed:
+        build(tmp_path / "data", str(target))
+    ident = statement.rsplit("/", 1)[-1].rstrip(">")
+    assert any(ident in line and "dkg:speaker: fewer than 1" in line for line in failed.value.lines)
+    assert not target.exists()  # nothing switched in
+
+
+def test_bulk_quotes_are_self_checked(synth20k: tuple[Path, Path], tmp_path: Path) -> None:
+    data = tmp_path / "data" / "synth-0"
+    data.mkdir(parents=True)
+    text = (synth20k[0] / "synth-0" / "debate.nt").read_text(encoding="utf-8")
+    broken, n = re.subn(r'(oa#start> )"(\d+)"', lambda m: f'{m[1]}"{int(m[2]) + 1}"', text, count=1)
+    assert n == 1
+    (data / "debate.nt").write_text(broken, encoding="utf-8")
+    with pytest.raises(KgError, match="1 quote\\(s\\) do not match their offsets"):
+        build(tmp_path / "data", str(tmp_path / "store"))
+
+
+def test_bad_ntriples_is_one_line_error(tmp_path: Path) -> None:
+    data = tmp_path / "data" / "bad"
+    data.mkdir(parents=True)
+    (data / "debate.nt").write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    with pytest.raises(KgError, match="bad RDF") as failed:
+        build(tmp_path / "data", str(tmp_path / "store"))
+    assert failed.value.file == str(data / "debate.nt")
+
+
+def test_memory_and_server_give_the_same_counts(tmp_path: Path) -> None:
+    synthesise(tmp_path / "data", 5_000, seed=1)
+    mem = counts(open_store("memory", tmp_path / "data"))
+    with oxigraph_server(tmp_path / "db", read_only=False) as base:
+        build(tmp_path / "data", base)
+        remote = counts(open_store(base))
+    build(tmp_path / "data", str(tmp_path / "store"))
+    embedded = counts(OxigraphStore(tmp_path / "store"))
+    assert mem == remote == embedded
+    assert (embedded["triples"], embedded["statements"], embedded["quotes"]) == (6290, 165, 198)
+
+
+def test_cli(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["synth", "--triples", "2000", "--seed", "3", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert re.match(r"wrote .*synth-3/debate\.nt: 2,\d{3} triples", result.output)
+    bad = CliRunner().invoke(main, ["synth", "--triples", "10"])
+    assert bad.exit_code == 2 and "--triples must be between 1,000 and 5,000,000" in bad.output
