@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,14 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kg build data
 	$(BIN)/kg query claims-by-stance
+	$(BIN)/kg viz --all -o out/
+	@echo "views: open out/full.html, out/arguments.html or out/actors.html in a browser (they work offline)"
 
-test: $(STAMP)
+# Debian's chromium for the browser tests of 'kg viz' (apt-get, only when /usr/bin/chromium is missing).
+browser:
+	scripts/install-browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/ruff check kg tests
 	$(BIN)/pytest -q
 

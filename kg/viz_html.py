@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pyvis
 from pyvis.network import Network
 
 from kg.errors import KgError
+from kg.files import write_atomic
 from kg.viz import Edge, Node, ViewGraph
 from kg.viz_page import PAGE
 
@@ -213,9 +213,7 @@ def write(view: ViewGraph, path: Path) -> Path:
     page = render(view)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, path)
     except OSError as exc:
-        raise KgError(f"cannot write the view: {exc.strerror}", path) from None
+        raise KgError(f"cannot make the folder: {exc.strerror or exc}", path.parent) from None
+    write_atomic(path, page.encode("utf-8"))
     return path
