@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -27,6 +27,8 @@ from kg.store import Store, python
 
 VIEWS = ("full", "arguments", "actors")
 ARGUMENT_RELATIONS = ("support", "attack")
+INCOMING_WORDS = {"support": "supported by", "attack": "attacked by", "agree": "statements agreeing",
+                  "disagree": "statements disagreeing"}
 
 Info = list[tuple[str, str]]
 
@@ -158,13 +160,24 @@ def _link_edges(store: Store) -> list[Edge]:
 
 def _weigh(view: ViewGraph) -> None:
     """Weight = edges touching the node + every node resting on it through support/attack
-    chains (its descendants along premise → conclusion arrows)."""
+    chains (its descendants along premise → conclusion arrows). Nodes that others support,
+    attack or take a stance on also get a tooltip line counting those, e.g. 'supported by 3'."""
     graph = view.digraph()
     arguments = nx.DiGraph()
     arguments.add_edges_from((e.source, e.target) for e in view.edges if e.relation in ARGUMENT_RELATIONS)
+    incoming: dict[str, Counter[str]] = defaultdict(Counter)
+    for edge in view.edges:
+        if edge.relation in INCOMING_WORDS:
+            incoming[edge.target][edge.relation] += 1
     for node_id, node in view.nodes.items():
         resting = len(nx.descendants(arguments, node_id)) if node_id in arguments else 0
         node.weight = graph.degree(node_id) + resting
+        counts = incoming[node_id]
+        if counts:
+            node.info.append(("in this view", ", ".join(
+                f"{words} {counts[r]}" for r, words in INCOMING_WORDS.items() if counts[r])))
+        if resting:
+            node.info.append(("rests on it", f"{resting} node(s) through support/attack chains"))
 
 
 def full_view(store: Store) -> ViewGraph:

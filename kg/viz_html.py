@@ -28,7 +28,7 @@ from kg.files import write_atomic
 from kg.viz import Edge, Node, ViewGraph
 from kg.viz_page import PAGE
 
-LABEL_CHARS = 28
+LABEL_CHARS = 32
 BIG_GRAPH_NODES = 400
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 

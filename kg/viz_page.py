@@ -48,6 +48,7 @@ PAGE = """<!DOCTYPE html>
   .legend-item .line {{ width: 22px; height: 0; border-top-width: 3px; }}
   .legend-item .count {{ margin-left: auto; color: #78909c; }}
   .hint {{ color: #78909c; font-size: 11px; margin: 4px 0; }}
+  #kg-details {{ max-height: 38vh; overflow-y: auto; }}
   #kg-details .row, .kg-tip .row {{ margin: 2px 0; line-height: 1.35; }}
   #kg-details .key, .kg-tip .key {{ color: #607d8b; margin-right: 4px; }}
   #kg-details .title, .kg-tip .title {{ font-weight: 600; margin-bottom: 4px; }}
@@ -69,14 +70,14 @@ PAGE = """<!DOCTYPE html>
   <div id="kg-network"></div>
   <aside>
     <p class="about" id="kg-about"></p>
+    <h2>Details</h2>
+    <div id="kg-details"><div class="hint">Hover for a tooltip; click a node or link for details.</div></div>
     <h2>Nodes</h2>
     <div id="kg-legend-nodes"></div>
     <div class="hint">Shape: what it is; colour: its kind; size: how much rests on it.
       Click an entry to hide or show it.</div>
     <h2>Links</h2>
     <div id="kg-legend-edges"></div>
-    <h2>Details</h2>
-    <div id="kg-details"><div class="hint">Hover for a tooltip; click a node or link for details.</div></div>
   </aside>
 </main>
 <div id="kg-status"></div>

@@ -106,6 +106,8 @@ def test_arguments_view_points_at_what_is_supported(store: OxigraphStore) -> Non
     assert info["source"] == "tv-federation-taser-call"
     assert info["offsets"] == "533–639"
     assert info["produced by"] == "Ipsos MORI"
+    root = dict(view.nodes[ID + f"claim/{ROOT_CLAIM}"].info)
+    assert root["in this view"] == "supported by 13, attacked by 1"
 
 
 def test_actors_view_sizes_by_statements_and_links_agreement(store: OxigraphStore) -> None:
@@ -144,7 +146,7 @@ def trace_edges(node: dict) -> int:
 
 
 def test_labels_are_cut_at_a_word_and_sizes_grow_with_weight() -> None:
-    assert short("Taser carriers almost 50% more likely to use force") == "Taser carriers almost 50%…"
+    assert short("Taser carriers almost 50% more likely to use force") == "Taser carriers almost 50% more…"
     assert short("Officers face more violence") == "Officers face more violence"
     assert node_size(0) == 9.0 and node_size(4) == 19.0 and node_size(10_000) == 60.0
 
@@ -169,6 +171,16 @@ def test_kg_viz_all_writes_the_views_and_says_where(kg, tmp_path: Path) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched
     assert "<script src" not in page and "<link" not in page
     assert "innerHTML" not in page.split("<script>", 3)[-1]  # our own script never uses it
+
+
+def test_kg_viz_open_hands_the_file_to_the_browser(kg, tmp_path: Path, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda uri: opened.append(uri) or False)
+    out = tmp_path / "args.html"
+    result = kg("viz", "--view", "arguments", "-o", str(out), "--open")
+    assert result.exit_code == 0
+    assert opened == [out.resolve().as_uri()]
+    assert f"no browser found here: open {out.resolve()} yourself" in result.stderr
 
 
 def test_kg_viz_claim_and_errors(kg, tmp_path: Path) -> None:
