@@ -76,14 +76,19 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: fl
 
 @contextmanager
 def oxigraph_server(location: Path, port: int | None = None, read_only: bool = True,
-                    timeout_s: int | None = DEFAULT_TIMEOUT_S, host: str = "127.0.0.1") -> Iterator[str]:
-    """Run ``oxigraph serve[-read-only]`` on ``location``; yield its base URL; stop it on exit."""
+                    timeout_s: int | None = DEFAULT_TIMEOUT_S, host: str = "127.0.0.1",
+                    processes: list[subprocess.Popen] | None = None) -> Iterator[str]:
+    """Run ``oxigraph serve[-read-only]`` on ``location``; yield its base URL; stop it on exit.
+
+    ``processes``, when given, receives the server's process (e.g. to read its memory use)."""
     port = port or free_port(host)
     command = [oxigraph_binary(), "serve-read-only" if read_only else "serve",
                "--location", str(location), "--bind", f"{host}:{port}"]
     if timeout_s:
         command += ["--timeout-s", str(timeout_s)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if processes is not None:
+        processes.append(process)
     base = f"http://{host}:{port}"
     try:
         try:

@@ -16,6 +16,8 @@ from kg.store import OxigraphStore, open_store
 from kg.synth import synthesise
 from kg.validate import ValidationError
 
+TRIPLES_2K_SEED5 = 2205  # what kg synth --triples 2000 --seed 5 writes (whole source texts)
+
 
 @pytest.fixture(scope="module")
 def synth20k(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
@@ -127,3 +129,35 @@ def test_cli(tmp_path: Path) -> None:
     assert re.match(r"wrote .*synth-3/debate\.nt: 2,\d{3} triples", result.output)
     bad = CliRunner().invoke(main, ["synth", "--triples", "10"])
     assert bad.exit_code == 2 and "--triples must be between 1,000 and 5,000,000" in bad.output
+
+
+def test_bench_report_shape(tmp_path: Path) -> None:
+    """The benchmark at a tiny size: every step on each backend, ratios, JSON and table (no timings
+    are asserted: speed is measured, not tested)."""
+    from kg.bench import STEPS, markdown, run, write_json
+
+    report = run(2_000, seed=5, backends=("oxigraph", "server"), workdir=tmp_path / "work")
+    assert report["triples_generated"] == TRIPLES_2K_SEED5
+    assert set(report["results"]) == {"oxigraph", "server"}
+    for backend in ("oxigraph", "server"):
+        assert list(report["results"][backend]) == list(STEPS)
+        build_result = report["results"][backend]["build"]
+        assert build_result["status"] == "ok", build_result
+        assert build_result["detail"] == report["results"]["oxigraph"]["build"]["detail"]  # same triples
+        assert report["peak_rss_mb"][backend] > 10
+    assert report["results"]["oxigraph"]["all_claims"]["detail"] == "30 claims"
+    assert set(report["ratios_vs_oxigraph"]["server"]) <= set(STEPS)
+    write_json(report, tmp_path / "bench.json")
+    table = markdown(report)
+    assert table.splitlines()[0] == "| step | oxigraph | server |"
+    assert len(table.splitlines()) == 2 + len(STEPS) + 1
+
+
+def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
+    from kg.bench import run
+
+    report = run(2_000, seed=5, backends=("rdflib",), baseline_timeout=0.01, workdir=tmp_path)
+    steps = report["results"]["rdflib"]
+    assert steps["build"] == {"status": "timeout", "seconds": None, "limit": 0.01,
+                              "detail": "stopped after 0 s"}
+    assert {steps[s]["status"] for s in ("trace", "all_claims", "coalitions", "view")} == {"not run"}

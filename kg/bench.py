@@ -1,0 +1,317 @@
+"""``kg bench``: how long the things users do take, on each kind of store, measured in one run.
+
+One synthetic debate (``kg synth``) goes through the same steps on three backends:
+
+* ``oxigraph``: the default embedded store, built by ``kg build`` (bulk load, SPARQL shape
+  checks, derivations, number checks, quote self-check, atomic switch);
+* ``rdflib``: the baseline a user would otherwise write: parse the N-Triples and the ontology
+  into a plain in-memory ``rdflib.Graph`` and run the same derivation updates (it does *less*
+  than our build: no shape checks, number checks or quote check), then the same queries on
+  rdflib's engine;
+* ``server``: an Oxigraph HTTP server on loopback, built over the Graph Store Protocol and
+  queried over the SPARQL protocol (``kg.remote``), as any remote server would be.
+
+Steps after the build: one claim's evidence tree (``kg.trace.trace``; the most discussed
+claim, depth 3), the all-claims table (``kg.trace.trace_all``), coalition analysis
+(``kg.discourse``: statements, congruence network, Louvain coalitions) and a 2,000-node view
+(``kg.viz`` arguments view, heaviest 2,000 nodes, rendered to HTML). A step whose module is not
+installed is reported as skipped.
+
+Each backend runs in its own process, so its peak memory is its own and a step that runs too
+long can be stopped: the rdflib baseline gets ``baseline_timeout`` seconds per step and is
+reported as ``timeout`` past it (the run then goes on with the next step in a fresh process).
+Ratios are times divided by the ``oxigraph`` time of the same step in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import platform
+import queue
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KgError
+
+BACKENDS = ("oxigraph", "rdflib", "server")
+STEPS = ("build", "trace", "all_claims", "coalitions", "view")
+VIEW_NODES = 2000
+DEFAULT_TRIPLES = 50_000
+DEFAULT_BASELINE_TIMEOUT = 60.0
+OXIGRAPH_TIMEOUT = 600.0
+TARGETS = {  # issue 6, at 1M triples on a 2-core machine
+    "build_seconds": 10.0, "build_speedup_vs_rdflib": 3.0, "trace_seconds": 0.05,
+    "all_claims_seconds": 1.0, "peak_rss_mb": 1024.0,
+}
+
+Progress = Callable[[str], None]
+
+
+# --- the steps (run inside a worker process) ---------------------------------------------------
+
+
+def _open(backend: str, data_dir: Path, target: str, load: bool) -> tuple[Any, str]:
+    """Build (``load``) or reopen the backend's store; return it and a line on what was built."""
+    from kg.build import build, counts
+
+    if backend == "rdflib":
+        from rdflib import Graph
+
+        from kg.build import derivations, ontology
+        from kg.store import MemoryStore
+
+        graph = Graph()
+        for path in sorted(data_dir.glob("*/*.nt")):
+            graph.parse(path, format="nt")
+        graph += ontology()
+        for update in derivations():
+            graph.update(update)
+        return MemoryStore(graph, "rdflib"), f"{len(graph)} triples"
+    from kg.store import open_store
+
+    if load:
+        report = build(data_dir, target)
+        store = open_store(target)
+        return store, f"{report.counts['triples']} triples"
+    store = open_store(target)
+    return store, f"{counts(store)['triples']} triples"
+
+
+def _claim(store: Any) -> Any:
+    """The claim with the most statements: the heaviest single trace."""
+    rows = store.query(
+        "SELECT ?claim (COUNT(?s) AS ?n) WHERE { ?s <https://w3id.org/debate-kg/ns#claim> ?claim } "
+        "GROUP BY ?claim ORDER BY DESC(?n) ?claim LIMIT 1"
+    ).rows
+    if not rows:
+        raise KgError("no statements to trace")
+    return rows[0][0]
+
+
+def _step(name: str, store: Any) -> tuple[str, float]:
+    """Run one step; return a short description of what it produced and when its clock started."""
+    if name == "trace":
+        from kg.trace import trace
+
+        claim = _claim(store)
+        began = time.perf_counter()
+        tree = trace(store, claim, 3)
+        return f"{str(claim).rsplit('/', 1)[-1]}: {len(json.dumps(tree, default=str)):,} bytes of tree", began
+    if name == "all_claims":
+        from kg.trace import trace_all
+
+        began = time.perf_counter()
+        return f"{len(trace_all(store)):,} claims", began
+    if name == "coalitions":
+        from kg import discourse
+
+        began = time.perf_counter()
+        table = discourse.load_statements(store)
+        net = discourse.one_mode(table)
+        groups = discourse.coalitions(discourse.to_graph(net))
+        return f"{len(groups)} coalitions of {sum(map(len, groups)):,} actors", began
+    if name == "view":
+        from kg import viz, viz_html
+
+        began = time.perf_counter()
+        view = viz.arguments_view(store)
+        keep = sorted(view.nodes, key=lambda n: (-view.nodes[n].weight, n))[:VIEW_NODES]
+        view.nodes = {n: view.nodes[n] for n in keep}
+        view.edges = [e for e in view.edges if e.source in view.nodes and e.target in view.nodes]
+        page = viz_html.render(view)
+        return f"{len(view.nodes):,} nodes, {len(view.edges):,} edges, {len(page):,} bytes of HTML", began
+    raise KgError(f"unknown step {name!r}")
+
+
+def _worker(backend: str, data_dir: str, target: str, steps: list[str], load: bool, out: mp.Queue) -> None:
+    """Process body: build or reopen the store, then run ``steps``, reporting each on ``out``."""
+    try:
+        began = time.perf_counter()
+        store, detail = _open(backend, Path(data_dir), target, load)
+        if load:
+            out.put(("build", "ok", time.perf_counter() - began, detail))
+        out.put(("ready", "ok", 0.0, ""))
+        for name in steps:
+            try:
+                detail, began = _step(name, store)
+                out.put((name, "ok", time.perf_counter() - began, detail))
+            except ImportError as exc:
+                out.put((name, "skipped: module not available", None, str(exc)))
+            except Exception as exc:  # report, and go on with the next step
+                out.put((name, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:200]))
+    except Exception as exc:
+        out.put(("build", f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:300]))
+    finally:
+        out.put(("rss", "ok", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ""))
+
+
+# --- the run (parent process) ------------------------------------------------------------------
+
+
+def _run_backend(backend: str, data_dir: Path, target: str, step_timeout: float,
+                 say: Progress) -> tuple[dict[str, dict[str, Any]], float]:
+    """All steps on one backend, in worker processes; a step past ``step_timeout`` is stopped."""
+    context = mp.get_context("spawn")
+    results: dict[str, dict[str, Any]] = {}
+    peak = 0.0
+    todo = [s for s in STEPS if s != "build"]
+    load = True
+    while load or todo:
+        out: mp.Queue = context.Queue()
+        worker = context.Process(target=_worker, args=(backend, str(data_dir), target, todo, load, out))
+        worker.start()
+        expected = (["build"] if load else []) + ["ready", *todo]
+        timed_out = None
+        for name in expected:
+            # building the rdflib baseline is a step too; reloading it after a timeout is not timed
+            limit = step_timeout if (name != "ready" or load) else max(step_timeout, 900.0)
+            try:
+                got, status, seconds, detail = out.get(timeout=limit)
+            except queue.Empty:
+                timed_out = name
+                break
+            if got == "rss":
+                peak = max(peak, seconds)
+                break
+            if got == "ready":
+                continue
+            results[got] = {"status": status, "seconds": seconds, "detail": detail}
+            say(f"{backend:9} {got:11} {status:8} " + (f"{seconds:8.3f} s  " if seconds is not None else "")
+                + detail)
+            if got == "build" and status != "ok":
+                break
+        if timed_out is None:
+            try:
+                _, _, rss, _ = out.get(timeout=60)
+                peak = max(peak, rss)
+            except queue.Empty:
+                pass
+            worker.join(30)
+            if worker.is_alive():
+                worker.kill()
+            break
+        worker.kill()
+        worker.join()
+        name = "build" if timed_out in ("build", "ready") and load else timed_out
+        results[name] = {"status": "timeout", "seconds": None, "limit": step_timeout,
+                         "detail": f"stopped after {step_timeout:.0f} s"}
+        say(f"{backend:9} {name:11} timeout  (> {step_timeout:.0f} s)")
+        if name == "build":
+            break
+        todo = todo[todo.index(name) + 1:]
+        load = False
+    for name in STEPS:
+        results.setdefault(name, {"status": "not run", "seconds": None, "detail": ""})
+    return results, peak
+
+
+def _server_peak_mb(pid: int) -> float:
+    """Peak resident memory of another process (Linux ``VmHWM``), in MB; 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run(triples: int = DEFAULT_TRIPLES, seed: int = 0, backends: tuple[str, ...] = BACKENDS,
+        baseline_timeout: float = DEFAULT_BASELINE_TIMEOUT, workdir: Path | None = None,
+        progress: Progress | None = None) -> dict[str, Any]:
+    """Generate the debate, run every step on every backend, and return the report."""
+    from kg.serve import oxigraph_server
+    from kg.synth import synthesise
+
+    say = progress or (lambda _msg: None)
+    unknown = [b for b in backends if b not in BACKENDS]
+    if unknown:
+        raise KgError(f"unknown backend(s) {', '.join(unknown)} (known: {', '.join(BACKENDS)})")
+    own = workdir is None
+    root = Path(tempfile.mkdtemp(prefix="kg-bench-")) if own else Path(workdir)
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        began = time.perf_counter()
+        synth = synthesise(root / "data", triples, seed)
+        say(f"synth     {synth.triples:,} triples in {time.perf_counter() - began:.1f} s")
+        report: dict[str, Any] = {
+            "triples_generated": synth.triples, "seed": seed, "documents": synth.documents,
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "system": platform.platform()},
+            "targets_at_1M": TARGETS, "results": {}, "peak_rss_mb": {},
+        }
+        for backend in backends:
+            if backend == "server":
+                processes: list = []
+                with oxigraph_server(root / "server-db", read_only=False, timeout_s=None,
+                                     processes=processes) as base:
+                    results, peak = _run_backend(backend, root / "data", base, OXIGRAPH_TIMEOUT, say)
+                    server_mb = _server_peak_mb(processes[0].pid)
+                report["peak_rss_mb"]["server (oxigraph process)"] = round(server_mb, 1)
+            else:
+                limit = baseline_timeout if backend == "rdflib" else OXIGRAPH_TIMEOUT
+                results, peak = _run_backend(backend, root / "data", str(root / "store"), limit, say)
+            report["results"][backend] = results
+            report["peak_rss_mb"][backend] = round(peak, 1)
+        report["ratios_vs_oxigraph"] = ratios(report["results"])
+        return report
+    finally:
+        if own:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def ratios(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str, float | str]]:
+    """For each backend and step: its time divided by the oxigraph time (">N" past a timeout)."""
+    base = results.get("oxigraph", {})
+    found: dict[str, dict[str, float | str]] = {}
+    for backend, steps in results.items():
+        if backend == "oxigraph":
+            continue
+        for name, result in steps.items():
+            ours = base.get(name, {}).get("seconds")
+            if not ours:
+                continue
+            if result["seconds"] is not None:
+                found.setdefault(backend, {})[name] = round(result["seconds"] / ours, 1)
+            elif result["status"] == "timeout":
+                limit = float(result["limit"])
+                found.setdefault(backend, {})[name] = f">{limit / ours:.0f}"
+    return found
+
+
+def write_json(report: dict[str, Any], path: Path) -> None:
+    """Write the report atomically."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise KgError(f"cannot write: {exc.strerror}", path) from None
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The report as a Markdown table (seconds, and ratio to oxigraph in brackets)."""
+    backends = list(report["results"])
+    lines = [f"| step | {' | '.join(backends)} |", "| --- |" + " --- |" * len(backends)]
+    for name in STEPS:
+        cells = []
+        for backend in backends:
+            result = report["results"][backend][name]
+            ratio = report["ratios_vs_oxigraph"].get(backend, {}).get(name)
+            if result["seconds"] is not None:
+                cell = f"{result['seconds']:.3f} s" + (f" ({ratio}×)" if ratio is not None else "")
+            else:
+                cell = result["status"] + (f" ({ratio}×)" if ratio is not None else "")
+            cells.append(cell)
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    memory = " | ".join(f"{report['peak_rss_mb'].get(b, 0):.0f} MB" for b in backends)
+    lines.append(f"| peak memory | {memory} |")
+    return "\n".join(lines)
