@@ -227,7 +227,8 @@ def one_mode(table: StatementTable, mode: str = "actor", aggregation: str = "con
     X = sp.hstack([D, P], format="csr")  # rows x (claims * qualifier levels)
     activity = np.asarray(X.sum(axis=1)).ravel()
     congruence = X @ X.T
-    conflict = P @ D.T + D @ P.T
+    agree_disagree = P @ D.T
+    conflict = agree_disagree + agree_disagree.T  # P D^T + D P^T with one product
     cooccurrence = None
     if aggregation == "ignore":
         N = P + D
@@ -256,15 +257,17 @@ def _normaliser(normalization: str, activity: np.ndarray, raw_congruence: sp.csr
     overlap = raw_congruence if normalization == "jaccard" else None
 
     def apply(W: sp.spmatrix) -> sp.csr_matrix:
+        if normalization == "no":  # only the diagonal goes: one sparse subtraction
+            W = sp.csr_matrix(W, dtype=float)
+            W = sp.csr_matrix(W - sp.diags(W.diagonal()))
+            W.eliminate_zeros()
+            return W
         W = sp.csr_matrix(W, dtype=float, copy=True)
         W.sum_duplicates()
         W.sort_indices()
         rows = np.repeat(np.arange(W.shape[0]), np.diff(W.indptr))
         cols = W.indices
         W.data[rows == cols] = 0.0
-        if normalization == "no":
-            W.eliminate_zeros()
-            return W
         if normalization == "average":
             denominator = (activity[rows] + activity[cols]) / 2.0
         elif normalization == "cosine":
