@@ -28,7 +28,9 @@ from kg.store import Store, python
 VIEWS = ("full", "arguments", "actors")
 ARGUMENT_RELATIONS = ("support", "attack")
 INCOMING_WORDS = {"support": "supported by", "attack": "attacked by", "agree": "statements agreeing",
-                  "disagree": "statements disagreeing"}
+                  "disagree": "statements disagreeing", "said-by": "statements made",
+                  "speaks-for": "statements made for it", "quoted-from": "quotes taken from it",
+                  "produced-by": "evidence items produced"}
 
 Info = list[tuple[str, str]]
 
@@ -160,8 +162,8 @@ def _link_edges(store: Store) -> list[Edge]:
 
 def _weigh(view: ViewGraph) -> None:
     """Weight = edges touching the node + every node resting on it through support/attack
-    chains (its descendants along premise → conclusion arrows). Nodes that others support,
-    attack or take a stance on also get a tooltip line counting those, e.g. 'supported by 3'."""
+    chains (its descendants along premise → conclusion arrows). A node's tooltip also counts
+    what points at it in the view, e.g. 'supported by 3, statements agreeing 5'."""
     graph = view.digraph()
     arguments = nx.DiGraph()
     arguments.add_edges_from((e.source, e.target) for e in view.edges if e.relation in ARGUMENT_RELATIONS)
@@ -260,7 +262,9 @@ def claim_view(store: Store, claim: URIRef, depth: int = 3) -> ViewGraph:
     their premises in turn, ``depth`` levels deep. A claim met twice is drawn once."""
     from kg.trace import trace
 
-    rows = {r["node"]: r for r in _node_rows(store)}
+    rows: dict[str, dict[str, object]] = {}
+    for row in _node_rows(store):
+        rows.setdefault(_text(row["node"]), row)
     root = str(claim)
     if root not in rows or rows[root]["group"] != "claim":
         raise KgError(f"--claim: {root} is not a claim")

@@ -24,7 +24,7 @@ from kg.trace import trace
 from kg.viz import Edge, Node, ViewGraph, actors_view, arguments_view, claim_view, full_view
 from kg.viz_html import node_size, script_json, short, write
 
-from .conftest import ID
+from .conftest import ID, ROOT
 
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 SETTLE_TIMEOUT_MS = 60_000
@@ -171,6 +171,13 @@ def test_kg_viz_all_writes_the_views_and_says_where(kg, tmp_path: Path) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched
     assert "<script src" not in page and "<link" not in page
     assert "innerHTML" not in page.split("<script>", 3)[-1]  # our own script never uses it
+
+
+def test_memory_store_draws_the_same_views(kg, tmp_path: Path) -> None:
+    out = tmp_path / "full.html"
+    result = kg("viz", "--store", "memory", "--data", str(ROOT / "data"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out} (full: 115 nodes, 250 links" in result.stderr
 
 
 def test_kg_viz_open_hands_the_file_to_the_browser(kg, tmp_path: Path, monkeypatch) -> None:
