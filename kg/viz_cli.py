@@ -16,6 +16,7 @@ from kg.viz import VIEWS, ViewGraph, build_view, claim_view
 from kg.viz_html import write
 
 DEFAULT_DIR = Path("out")
+READABLE_NODES = 3000  # beyond this a browser draws a hairball (10,000 never became readable)
 
 
 def _target(out: Path | None, name: str, several: bool) -> Path:
@@ -31,6 +32,9 @@ def _target(out: Path | None, name: str, several: bool) -> Path:
 def _report(view: ViewGraph, path: Path, seconds: float) -> None:
     err.print(f"wrote {path} ({view.name}: {len(view.nodes)} nodes, {len(view.edges)} links, "
               f"{path.stat().st_size // 1024} KiB, {seconds:.2f} s)", markup=False)
+    if len(view.nodes) > READABLE_NODES:
+        err.print(f"note: {len(view.nodes)} nodes are more than a browser lays out readably; "
+                  "try --view arguments, --view actors or --claim ID", markup=False)
 
 
 @click.command()
@@ -64,6 +68,8 @@ def viz(view_name: str | None, claim_id: str | None, depth: int, all_views: bool
     if claim_id and (view_name or all_views):
         raise KgError("--claim draws one claim's tree: give it without --view or --all")
     names = list(VIEWS) if all_views else [view_name or "full"]
+    if all_views and out is not None and out.suffix.lower() in (".html", ".htm"):
+        raise KgError(f"--all writes one file per view: give -o a folder, not {out}")
     written: list[Path] = []
     with open_store(store_spec, data_dir) as graph_store:
         if claim_id:

@@ -198,6 +198,8 @@ def test_kg_viz_claim_and_errors(kg, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "unknown id 'no-such-claim'" in bad.stderr
     both = kg("viz", "--claim", ROOT_CLAIM, "--view", "actors")
     assert both.exit_code == 2 and "without --view" in both.stderr
+    folder = kg("viz", "--all", "-o", str(out))
+    assert folder.exit_code == 2 and "give -o a folder" in folder.stderr
     not_claim = kg("viz", "--claim", "graham-smith", "-o", str(out))
     assert not_claim.exit_code == 2 and "is not a claim" in not_claim.stderr
 
