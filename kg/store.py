@@ -210,7 +210,8 @@ def write_oxigraph(
     builds.mkdir(parents=True, exist_ok=True)
     if target.exists() and not target.is_symlink():
         raise KgError("expected a link made by 'kg build'; move it away first", target)
-    fresh = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    # named after the link, so stores side by side (.kg/store, .kg/synth) never prune each other
+    fresh = builds / f"{target.name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
     try:
         store = ox.Store(str(fresh))
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
@@ -238,13 +239,15 @@ def write_oxigraph(
         link.unlink()
     link.symlink_to(fresh.relative_to(root))
     os.replace(link, target)
-    _prune(builds, keep={fresh.resolve()})
+    _prune(builds, f"{target.name}-", keep={fresh.resolve()})
     return fresh
 
 
-def _prune(builds: Path, keep: set[Path]) -> None:
-    """Remove old builds, keeping the newest :data:`KEEP_BUILDS` (and any in ``keep``)."""
-    olds = sorted(builds.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(builds: Path, prefix: str, keep: set[Path]) -> None:
+    """Remove old builds of one store (names starting with ``prefix``), keeping the newest
+    :data:`KEEP_BUILDS` (and any in ``keep``)."""
+    olds = sorted((p for p in builds.iterdir() if p.name.startswith(prefix)),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
     for old in olds[KEEP_BUILDS:]:
         if old.resolve() not in keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -161,3 +161,14 @@ def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
     assert steps["build"] == {"status": "timeout", "seconds": None, "limit": 0.01,
                               "detail": "stopped after 0 s"}
     assert {steps[s]["status"] for s in ("trace", "all_claims", "coalitions", "view")} == {"not run"}
+
+
+def test_stores_side_by_side_keep_their_builds(tmp_path: Path) -> None:
+    """Rebuilding one store never prunes the build another store's link points at."""
+    synthesise(tmp_path / "data", 1_000, seed=4)
+    build(tmp_path / "data", str(tmp_path / "first"))
+    for _ in range(3):
+        build(tmp_path / "data", str(tmp_path / "second"))
+    assert counts(OxigraphStore(tmp_path / "first"))["statements"] == counts(
+        OxigraphStore(tmp_path / "second"))["statements"] > 0
+    assert len(list((tmp_path / "builds").glob("second-*"))) == 2  # KEEP_BUILDS
