@@ -400,6 +400,7 @@ class Synthesiser:
         title = f"{publisher.name}: {sentences[0][:70]}"
         self.out.add(doc, RDF_TYPE, _iri(self.vocab.article))
         self.out.add(doc, DCT + "identifier", _lit(doc_id))
+        self.out.add(doc, str(DKG.fileName), _lit(f"{doc_id}.txt"))
         self.out.add(doc, DCT + "title", _lit(title))
         self.out.add(doc, RDFS_LABEL, _lit(title))
         self.out.add(doc, DCT + "issued", _day(issued))
