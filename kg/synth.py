@@ -44,6 +44,7 @@ PROV = "http://www.w3.org/ns/prov#"
 
 MIN_TRIPLES = 1_000
 MAX_TRIPLES = 5_000_000
+CLAIM_LINK_RATE = 0.04  # share of statements whose speaker also argues from another claim
 CONTEXT = 32  # characters of prefix and suffix kept with each quote, as the build does
 
 _FIRST = ("Alex", "Sam", "Priya", "Jonas", "Maria", "Chen", "Olu", "Fatima", "Ewan", "Zoë", "Marek", "Ines",
@@ -303,7 +304,9 @@ class Synthesiser:
                 return node
 
             for _ in range(rng.randrange(6, 40)):
-                actor, claim = self.actors[speak.draw()], self.claims[about.draw()]
+                actor = self.actors[speak.draw()]
+                number = about.draw()
+                claim = self.claims[number]
                 agree = (actor.camp == claim.camp) == (rng.random() < 0.8)
                 mode = rng.choice(v.modes)
                 body = claim.text[0].lower() + claim.text[1:]
@@ -324,10 +327,11 @@ class Synthesiser:
                 self.out.add(st, DCT + "date", _day(issued))
                 self.out.add(st, str(DKG.quote), quote)
                 self.out.add(st, PROV + "wasQuotedFrom", doc)
-                if rng.random() < 0.15:
-                    other = self.claims[about.draw()]
-                    if other is not claim:
-                        self._link(doc, doc_id, sentence, other.iri, claim, actor, other.text)
+                if rng.random() < CLAIM_LINK_RATE and number + 1 < len(self.claims):
+                    # premises are less discussed claims: the argument graph is a DAG whose
+                    # branching stays below 1, as in annotated debates (no giant cycle)
+                    other = self.claims[rng.randrange(number + 1, len(self.claims))]
+                    self._link(doc, doc_id, sentence, other.iri, claim, actor, other.text)
             for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
                 evidence_no += 1
                 self._evidence(doc, doc_id, evidence_no, sentence, about, speak)
