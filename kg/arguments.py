@@ -19,15 +19,19 @@ and pair; who asserted it and where are kept on the edge).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from kg.queries import named
 
+if TYPE_CHECKING:
+    from kg.store import Store
+
 ACCEPTED, REJECTED, UNDECIDED = "accepted", "rejected", "undecided"
 
 
-def load(graph_store) -> nx.MultiDiGraph:
+def load(graph_store: Store) -> nx.MultiDiGraph:
     """The support/attack graph of the store: nodes are claim and evidence ids."""
     graph = nx.MultiDiGraph()
     for row in graph_store.query(named("analysis-nodes").text).values():

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -33,6 +34,9 @@ import scipy.sparse as sp
 
 from kg.errors import KgError
 from kg.queries import named
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 ACTOR_KINDS = ("person", "organisation")
 TWO_MODE_AGGREGATIONS = ("ignore", "subtract", "combine")
@@ -111,7 +115,7 @@ def table_from_records(records: Iterable[Sequence]) -> StatementTable:
     )
 
 
-def load_statements(graph_store, actor: str = "person") -> StatementTable:
+def load_statements(graph_store: Store, actor: str = "person") -> StatementTable:
     """Read the statement table from the store (``queries/analysis-statements.rq``).
 
     ``actor="person"`` takes the speaker (a person, or an organisation speaking in its own

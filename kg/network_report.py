@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -19,6 +20,11 @@ from rich.table import Table
 
 from kg import arguments, discourse
 from kg.discourse import OneMode, StatementTable
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from kg.store import Store
 
 BETWEENNESS_EXACT_UP_TO = 1000  # nodes; above this, betweenness is sampled (k pivots)
 BETWEENNESS_SAMPLES = 100
@@ -60,7 +66,7 @@ class Analysis:
 
     options: Options
     table: StatementTable
-    two_mode: object  # scipy sparse actor x claim matrix
+    two_mode: sp.csr_matrix  # actor x claim
     actors: OneMode
     claims: OneMode
     structure: Structure
@@ -150,7 +156,7 @@ class Analysis:
         }
 
 
-def analyse(graph_store, options: Options) -> Analysis:
+def analyse(graph_store: Store, options: Options) -> Analysis:
     """Run the whole analysis on a store."""
     table = discourse.load_statements(graph_store, options.actor).between(options.start, options.end)
     actors = discourse.one_mode(table, "actor", options.aggregation, options.normalization)
