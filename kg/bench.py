@@ -18,8 +18,9 @@ claim, depth 3), the all-claims table (``kg.trace.trace_all``), coalition analys
 installed is reported as skipped.
 
 Each backend runs in its own process, so its peak memory is its own and a step that runs too
-long can be stopped: the rdflib baseline gets ``baseline_timeout`` seconds per step and is
-reported as ``timeout`` past it (the run then goes on with the next step in a fresh process).
+long can be stopped: the rdflib baseline gets ``baseline_build_timeout`` seconds to load and
+``baseline_timeout`` seconds per step, each step running in a fork of the loaded process (no
+reload), and is reported as ``timeout`` past it; the run goes on with the next step.
 Ratios are times divided by the ``oxigraph`` time of the same step in the same run.
 """
 
@@ -32,6 +33,7 @@ import platform
 import queue
 import resource
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable
@@ -45,6 +47,7 @@ STEPS = ("build", "trace", "all_claims", "coalitions", "view")
 VIEW_NODES = 2000
 DEFAULT_TRIPLES = 50_000
 DEFAULT_BASELINE_TIMEOUT = 60.0
+DEFAULT_BASELINE_BUILD_TIMEOUT = 300.0
 OXIGRAPH_TIMEOUT = 600.0
 TARGETS = {  # issue 6, at 1M triples on a 2-core machine
     "build_seconds": 10.0, "build_speedup_vs_rdflib": 3.0, "trace_seconds": 0.05,
@@ -57,9 +60,9 @@ Progress = Callable[[str], None]
 # --- the steps (run inside a worker process) ---------------------------------------------------
 
 
-def _open(backend: str, data_dir: Path, target: str, load: bool) -> tuple[Any, str]:
-    """Build (``load``) or reopen the backend's store; return it and a line on what was built."""
-    from kg.build import build, counts
+def _open(backend: str, data_dir: Path, target: str) -> tuple[Any, str]:
+    """Build the backend's store; return it and a line on what was built."""
+    from kg.build import build
 
     if backend == "rdflib":
         from rdflib import Graph
@@ -76,12 +79,8 @@ def _open(backend: str, data_dir: Path, target: str, load: bool) -> tuple[Any, s
         return MemoryStore(graph, "rdflib"), f"{len(graph)} triples"
     from kg.store import open_store
 
-    if load:
-        report = build(data_dir, target)
-        store = open_store(target)
-        return store, f"{report.counts['triples']} triples"
-    store = open_store(target)
-    return store, f"{counts(store)['triples']} triples"
+    report = build(data_dir, target)
+    return open_store(target), f"{report.counts['triples']} triples"
 
 
 def _claim(store: Any) -> Any:
@@ -130,83 +129,102 @@ def _step(name: str, store: Any) -> tuple[str, float]:
     raise KgError(f"unknown step {name!r}")
 
 
-def _worker(backend: str, data_dir: str, target: str, steps: list[str], load: bool, out: mp.Queue) -> None:
-    """Process body: build or reopen the store, then run ``steps``, reporting each on ``out``."""
+def _report(out: mp.Queue, name: str, store: Any) -> None:
+    """Run one step and put its outcome on ``out``."""
+    try:
+        detail, began = _step(name, store)
+        out.put((name, "ok", time.perf_counter() - began, detail))
+    except ImportError as exc:
+        out.put((name, "skipped: module not available", None, str(exc)))
+    except Exception as exc:  # report, and go on with the next step
+        out.put((name, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:200]))
+
+
+def _forked(out: mp.Queue, name: str, store: Any, limit: float) -> None:
+    """Run a step in a forked copy of this process (the loaded graph is shared copy-on-write)
+    and stop it after ``limit`` seconds: rdflib cannot be interrupted from inside."""
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            _report(out, name, store)
+            out.close()
+            out.join_thread()
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    out.put((name, "timeout", None, f"stopped after {limit:.0f} s"))
+
+
+def _worker(backend: str, data_dir: str, target: str, out: mp.Queue, limit: float | None) -> None:
+    """Process body: build the store, then run every step, reporting each on ``out``; with a
+    ``limit``, each step runs in a fork that is stopped past it."""
     try:
         began = time.perf_counter()
-        store, detail = _open(backend, Path(data_dir), target, load)
-        if load:
-            out.put(("build", "ok", time.perf_counter() - began, detail))
-        out.put(("ready", "ok", 0.0, ""))
-        for name in steps:
-            try:
-                detail, began = _step(name, store)
-                out.put((name, "ok", time.perf_counter() - began, detail))
-            except ImportError as exc:
-                out.put((name, "skipped: module not available", None, str(exc)))
-            except Exception as exc:  # report, and go on with the next step
-                out.put((name, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:200]))
+        store, detail = _open(backend, Path(data_dir), target)
+        out.put(("build", "ok", time.perf_counter() - began, detail))
+        for name in STEPS[1:]:
+            if limit is None:
+                _report(out, name, store)
+            else:
+                _forked(out, name, store, limit)
     except Exception as exc:
         out.put(("build", f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:300]))
     finally:
-        out.put(("rss", "ok", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ""))
+        peak = max(resource.getrusage(who).ru_maxrss
+                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        out.put(("rss", "ok", peak / 1024, ""))
 
 
 # --- the run (parent process) ------------------------------------------------------------------
 
 
-def _run_backend(backend: str, data_dir: Path, target: str, step_timeout: float,
+def _run_backend(backend: str, data_dir: Path, target: str, build_limit: float, step_limit: float | None,
                  say: Progress) -> tuple[dict[str, dict[str, Any]], float]:
-    """All steps on one backend, in worker processes; a step past ``step_timeout`` is stopped."""
+    """All steps on one backend in a worker process; past the limits, the worker is stopped."""
     context = mp.get_context("spawn")
     results: dict[str, dict[str, Any]] = {}
     peak = 0.0
-    todo = [s for s in STEPS if s != "build"]
-    load = True
-    while load or todo:
-        out: mp.Queue = context.Queue()
-        worker = context.Process(target=_worker, args=(backend, str(data_dir), target, todo, load, out))
-        worker.start()
-        expected = (["build"] if load else []) + ["ready", *todo]
-        timed_out = None
-        for name in expected:
-            # building the rdflib baseline is a step too; reloading it after a timeout is not timed
-            limit = step_timeout if (name != "ready" or load) else max(step_timeout, 900.0)
-            try:
-                got, status, seconds, detail = out.get(timeout=limit)
-            except queue.Empty:
-                timed_out = name
-                break
-            if got == "rss":
-                peak = max(peak, seconds)
-                break
-            if got == "ready":
-                continue
-            results[got] = {"status": status, "seconds": seconds, "detail": detail}
-            say(f"{backend:9} {got:11} {status:8} " + (f"{seconds:8.3f} s  " if seconds is not None else "")
-                + detail)
-            if got == "build" and status != "ok":
-                break
-        if timed_out is None:
-            try:
-                _, _, rss, _ = out.get(timeout=60)
-                peak = max(peak, rss)
-            except queue.Empty:
-                pass
-            worker.join(30)
-            if worker.is_alive():
-                worker.kill()
+    out: mp.Queue = context.Queue()
+    worker = context.Process(target=_worker, args=(backend, str(data_dir), target, out, step_limit))
+    worker.start()
+    for name in STEPS:
+        limit = build_limit if name == "build" else (step_limit or OXIGRAPH_TIMEOUT) + 60
+        try:
+            got, status, seconds, detail = out.get(timeout=limit)
+        except queue.Empty:
+            results[name] = {"status": "timeout", "seconds": None, "limit": limit,
+                             "detail": f"stopped after {limit:.0f} s"}
+            say(f"{backend:9} {name:11} timeout  (> {limit:.0f} s)")
+            worker.kill()
+            worker.join()
             break
+        if got == "rss":
+            peak = seconds
+            break
+        results[got] = {"status": status, "seconds": seconds, "detail": detail}
+        if status == "timeout":
+            results[got]["limit"] = step_limit
+        say(f"{backend:9} {got:11} {status:8} " + (f"{seconds:8.3f} s  " if seconds is not None else "")
+            + detail)
+        if got == "build" and status != "ok":
+            break
+    try:
+        while not peak and worker.is_alive():
+            got, _status, seconds, _detail = out.get(timeout=30)
+            if got == "rss":
+                peak = seconds
+    except queue.Empty:
+        pass
+    worker.join(10 if worker.is_alive() else 0)
+    if worker.is_alive():
         worker.kill()
         worker.join()
-        name = "build" if timed_out in ("build", "ready") and load else timed_out
-        results[name] = {"status": "timeout", "seconds": None, "limit": step_timeout,
-                         "detail": f"stopped after {step_timeout:.0f} s"}
-        say(f"{backend:9} {name:11} timeout  (> {step_timeout:.0f} s)")
-        if name == "build":
-            break
-        todo = todo[todo.index(name) + 1:]
-        load = False
     for name in STEPS:
         results.setdefault(name, {"status": "not run", "seconds": None, "detail": ""})
     return results, peak
@@ -225,7 +243,8 @@ def _server_peak_mb(pid: int) -> float:
 
 def run(triples: int = DEFAULT_TRIPLES, seed: int = 0, backends: tuple[str, ...] = BACKENDS,
         baseline_timeout: float = DEFAULT_BASELINE_TIMEOUT, workdir: Path | None = None,
-        progress: Progress | None = None) -> dict[str, Any]:
+        progress: Progress | None = None,
+        baseline_build_timeout: float = DEFAULT_BASELINE_BUILD_TIMEOUT) -> dict[str, Any]:
     """Generate the debate, run every step on every backend, and return the report."""
     from kg.serve import oxigraph_server
     from kg.synth import synthesise
@@ -252,12 +271,14 @@ def run(triples: int = DEFAULT_TRIPLES, seed: int = 0, backends: tuple[str, ...]
                 processes: list = []
                 with oxigraph_server(root / "server-db", read_only=False, timeout_s=None,
                                      processes=processes) as base:
-                    results, peak = _run_backend(backend, root / "data", base, OXIGRAPH_TIMEOUT, say)
+                    results, peak = _run_backend(backend, root / "data", base, OXIGRAPH_TIMEOUT, None, say)
                     server_mb = _server_peak_mb(processes[0].pid)
                 report["peak_rss_mb"]["server (oxigraph process)"] = round(server_mb, 1)
             else:
-                limit = baseline_timeout if backend == "rdflib" else OXIGRAPH_TIMEOUT
-                results, peak = _run_backend(backend, root / "data", str(root / "store"), limit, say)
+                rdflib = backend == "rdflib"
+                results, peak = _run_backend(backend, root / "data", str(root / "store"),
+                                             baseline_build_timeout if rdflib else OXIGRAPH_TIMEOUT,
+                                             baseline_timeout if rdflib else None, say)
             report["results"][backend] = results
             report["peak_rss_mb"][backend] = round(peak, 1)
         report["ratios_vs_oxigraph"] = ratios(report["results"])

@@ -18,12 +18,14 @@ from kg.cli import err
               help="Store kinds to run (repeatable; default: all three).")
 @click.option("--baseline-timeout", type=float, default=60.0, show_default=True,
               help="Seconds each rdflib baseline step may take before it is stopped and reported as timeout.")
+@click.option("--baseline-build-timeout", type=float, default=300.0, show_default=True,
+              help="Seconds the rdflib baseline may take to load the debate.")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("bench.json"),
               show_default=True, help="Where to write the JSON report (atomically).")
 @click.option("--workdir", type=click.Path(path_type=Path), default=None,
               help="Keep the generated debate and stores here (default: a temporary folder, removed after).")
-def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: float, out: Path,
-          workdir: Path | None) -> None:
+def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: float,
+          baseline_build_timeout: float, out: Path, workdir: Path | None) -> None:
     """Benchmark the default store against plain rdflib and an Oxigraph server, in one run.
 
     Generates a synthetic debate, then on each store kind times: build, one claim's evidence
@@ -39,7 +41,8 @@ def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: 
     from kg.bench import BACKENDS, markdown, run, write_json
 
     report = run(triples, seed, tuple(backends) or BACKENDS, baseline_timeout, workdir,
-                 progress=lambda msg: err.print(msg, markup=False))
+                 progress=lambda msg: err.print(msg, markup=False),
+                 baseline_build_timeout=baseline_build_timeout)
     write_json(report, out)
     click.echo(markdown(report))
     err.print(f"wrote {out}", markup=False)

@@ -156,10 +156,16 @@ def test_bench_report_shape(tmp_path: Path) -> None:
 def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
     from kg.bench import run
 
-    report = run(2_000, seed=5, backends=("rdflib",), baseline_timeout=0.01, workdir=tmp_path)
+    report = run(2_000, seed=5, backends=("oxigraph", "rdflib"), baseline_timeout=0.05,
+                 workdir=tmp_path / "a")
     steps = report["results"]["rdflib"]
-    assert steps["build"] == {"status": "timeout", "seconds": None, "limit": 0.01,
+    assert steps["build"]["status"] == "ok"
+    assert steps["trace"] == {"status": "timeout", "seconds": None, "limit": 0.05,
                               "detail": "stopped after 0 s"}
+    assert report["ratios_vs_oxigraph"]["rdflib"]["trace"].startswith(">")
+    report = run(2_000, seed=5, backends=("rdflib",), baseline_build_timeout=0.01, workdir=tmp_path / "b")
+    steps = report["results"]["rdflib"]
+    assert steps["build"]["status"] == "timeout"
     assert {steps[s]["status"] for s in ("trace", "all_claims", "coalitions", "view")} == {"not run"}
 
 
