@@ -47,7 +47,7 @@ STEPS = ("build", "trace", "all_claims", "coalitions", "view")
 VIEW_NODES = 2000
 DEFAULT_TRIPLES = 50_000
 DEFAULT_BASELINE_TIMEOUT = 60.0
-DEFAULT_BASELINE_BUILD_TIMEOUT = 300.0
+DEFAULT_BASELINE_BUILD_TIMEOUT = 180.0
 OXIGRAPH_TIMEOUT = 600.0
 TARGETS = {  # issue 6, at 1M triples on a 2-core machine
     "build_seconds": 10.0, "build_speedup_vs_rdflib": 3.0, "trace_seconds": 0.05,

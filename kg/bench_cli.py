@@ -18,7 +18,7 @@ from kg.cli import err
               help="Store kinds to run (repeatable; default: all three).")
 @click.option("--baseline-timeout", type=float, default=60.0, show_default=True,
               help="Seconds each rdflib baseline step may take before it is stopped and reported as timeout.")
-@click.option("--baseline-build-timeout", type=float, default=300.0, show_default=True,
+@click.option("--baseline-build-timeout", type=float, default=180.0, show_default=True,
               help="Seconds the rdflib baseline may take to load the debate.")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("bench.json"),
               show_default=True, help="Where to write the JSON report (atomically).")

@@ -12,8 +12,9 @@ default) and:
   write to ``/store``) with 403, on top of the engine being read-only;
 * caps each answer at ``max_bytes`` (413 past it: add a LIMIT), so one query cannot flood the
   machine or the client;
-* serves a small HTML index (no script, nothing fetched from a CDN), and the HTML views of
-  ``kg.viz`` when that module is installed.
+* serves a small HTML index (no script, nothing fetched from a CDN) and the HTML views of
+  ``kg viz`` (``/view/full``, ``/view/arguments``, ``/view/actors``, ``/view/claim?id=ID``),
+  computed from the engine's answers over SPARQL (self-contained pages, offline).
 """
 
 from __future__ import annotations
@@ -184,11 +185,31 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(answer.status, content_type, bytes(data))
 
     def _view(self, url: urllib.parse.SplitResult) -> None:
+        """``/view/<name>`` (the views of ``kg viz``) or ``/view/claim?id=ID[&depth=N]``, drawn
+        from the engine's answers over SPARQL, so the same time limit applies."""
         try:
-            from kg import viz  # noqa: F401  (the HTML views, when kg.viz is installed)
+            from kg import viz, viz_html
         except ImportError:
             return self._text(404, "no HTML views: kg.viz is not installed in this version\n")
-        self._text(404, "views are produced with 'kg viz'; open the HTML file it writes\n")
+        from kg.queries import resolve_id
+        from kg.remote import RemoteStore
+
+        name = url.path.removeprefix("/view").strip("/")
+        store = RemoteStore(f"{self.upstream}/query", timeout=self.timeout_s + 5)
+        try:
+            if name == "claim":
+                form = urllib.parse.parse_qs(url.query)
+                depth = int((form.get("depth") or ["3"])[0])
+                claim = resolve_id(store, (form.get("id") or [""])[0], "id")
+                view = viz.claim_view(store, claim, max(1, min(depth, 20)))
+            elif name in viz.VIEWS:
+                view = viz.build_view(store, name)
+            else:
+                known = ", ".join(f"/view/{v}" for v in viz.VIEWS)
+                return self._text(404, f"no view {name!r}: try {known} or /view/claim?id=ID\n")
+        except (KgError, ValueError) as exc:
+            return self._text(400, f"{exc}\n")
+        self._page(viz_html.render(view))
 
     def _refuse(self) -> None:
         self._text(403, "this endpoint is read-only: updates are refused\n")
@@ -209,6 +230,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
+def _views_html() -> str:
+    try:
+        from kg.viz import VIEWS
+    except ImportError:
+        return "<p>No HTML views in this version (kg.viz is not installed).</p>"
+    links = "".join(f'<li><a href="/view/{name}">{name}</a></li>' for name in VIEWS)
+    return (f"<h2>Views</h2><ul>{links}</ul><form action=\"/view/claim\" method=\"get\">"
+            "One claim's evidence tree, by id: <input name=\"id\" size=\"40\"> "
+            "<button type=\"submit\">Draw</button></form>")
+
+
 def _index(store_name: str) -> str:
     example = "SELECT ?claim ?label WHERE { ?claim a <https://w3id.org/debate-kg/ns#Claim> ; " \
               "<http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 20"
@@ -223,6 +255,7 @@ size limit.</p>
 <textarea name="query" rows="8" cols="100">{html.escape(example)}</textarea><br>
 <button type="submit">Run</button>
 </form>
+{_views_html()}
 </body></html>
 """
 

@@ -100,3 +100,21 @@ def test_serve_refuses_memory_and_remote_stores(kg) -> None:
         assert result.exit_code == 2
         assert "serves a store built on disk" in result.output
     assert "read-only SPARQL 1.1 endpoint" in kg("serve", "--help").output
+
+
+def test_html_views(endpoint: str) -> None:
+    with urllib.request.urlopen(f"{endpoint}/view/arguments", timeout=60) as answer:
+        page = answer.read().decode()
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "Only trained officers carry Taser" in page
+    claim = urllib.parse.urlencode({"id": "roll-out-no-increase-in-force"})
+    with urllib.request.urlopen(f"{endpoint}/view/claim?{claim}", timeout=60) as answer:
+        tree = answer.read().decode()
+    assert "Taser training is not diluted" in tree
+    for path, code, says in [("/view/claim?id=no-such-claim", 400, "unknown id 'no-such-claim'"),
+                             ("/view/nothing", 404, "no view 'nothing'")]:
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(f"{endpoint}{path}", timeout=60)
+        assert failed.value.code == code and says in failed.value.read().decode()
+    with urllib.request.urlopen(f"{endpoint}/", timeout=10) as answer:
+        assert '<a href="/view/arguments">' in answer.read().decode()
