@@ -140,12 +140,23 @@ def _report(out: mp.Queue, name: str, store: Any) -> None:
         out.put((name, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:200]))
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (no orphans if the worker is stopped)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _forked(out: mp.Queue, name: str, store: Any, limit: float) -> None:
     """Run a step in a forked copy of this process (the loaded graph is shared copy-on-write)
     and stop it after ``limit`` seconds: rdflib cannot be interrupted from inside."""
     pid = os.fork()
     if pid == 0:  # the child
         try:
+            _die_with_parent()
             _report(out, name, store)
             out.close()
             out.join_thread()
@@ -191,7 +202,8 @@ def _run_backend(backend: str, data_dir: Path, target: str, build_limit: float, 
     results: dict[str, dict[str, Any]] = {}
     peak = 0.0
     out: mp.Queue = context.Queue()
-    worker = context.Process(target=_worker, args=(backend, str(data_dir), target, out, step_limit))
+    worker = context.Process(target=_worker, args=(backend, str(data_dir), target, out, step_limit),
+                             daemon=True)
     worker.start()
     for name in STEPS:
         limit = build_limit if name == "build" else (step_limit or OXIGRAPH_TIMEOUT) + 60
