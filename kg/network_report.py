@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
     from kg.store import Store
 
-BETWEENNESS_EXACT_UP_TO = 1000  # nodes; above this, betweenness is sampled (k pivots)
-BETWEENNESS_SAMPLES = 100
+BETWEENNESS_BUDGET = 2_000_000  # pivots x (nodes + edges); above it, betweenness is sampled
+MAX_NAMES = 12  # members named per coalition in the terminal report
 MAX_EDGES = 100_000  # edges kept in the actor graph (strongest first) before networkx sees it
 
 
@@ -189,14 +189,16 @@ def structure_of(net: OneMode, options: Options) -> Structure:
 
 def centralities(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float | None]]:
     """Degree (share of other nodes tied to), strength (sum of tie weights), betweenness
-    (shortest paths with distance 1/weight; sampled with ``k`` pivots above
-    :data:`BETWEENNESS_EXACT_UP_TO` nodes) and eigenvector centrality (weighted, computed on
+    (shortest paths with distance 1/weight; exact while nodes x (nodes + edges) stays within
+    :data:`BETWEENNESS_BUDGET`, else sampled from as many pivots as the budget allows, at least
+    10, seeded) and eigenvector centrality (weighted, computed on
     the largest connected component when it has at least three nodes; ``None`` elsewhere,
     where it is not defined)."""
     n = graph.number_of_nodes()
     degree = nx.degree_centrality(graph) if n > 1 else dict.fromkeys(graph.nodes, 0.0)
     strength = dict(graph.degree(weight="weight"))
-    k = None if n <= BETWEENNESS_EXACT_UP_TO else BETWEENNESS_SAMPLES
+    size = n + graph.number_of_edges()
+    k = None if n * size <= BETWEENNESS_BUDGET else min(n, max(10, BETWEENNESS_BUDGET // size))
     betweenness = nx.betweenness_centrality(graph, k=k, weight="distance", seed=seed) if n > 2 else {}
     eigen: dict[str, float] = {}
     if graph.number_of_edges():
@@ -262,15 +264,22 @@ def print_report(analysis: Analysis, console: Console, top: int = 10) -> None:
 
     console.print("\n[bold]Coalitions[/bold] (Louvain on positive ties, seed "
                   f"{o.seed}); polarisation {s.polarisation:.3f}")
-    for i, group in enumerate(g for g in s.coalitions if len(g) > 1):
+    groups = [g for g in s.coalitions if len(g) > 1]
+    for i, group in enumerate(groups):
+        if i == top:
+            console.print(f"  … and {len(groups) - top} more coalitions", style="dim")
+            break
         shared = analysis.coalition_claims(group)[:3]
-        console.print(f"  {i + 1}. " + escape(", ".join(name(a) for a in group)))
+        names = ", ".join(name(a) for a in group[:MAX_NAMES])
+        more = f" … and {len(group) - MAX_NAMES} more" if len(group) > MAX_NAMES else ""
+        console.print(f"  {i + 1}. " + escape(names + more) + f" [dim]({len(group)} actors)[/dim]")
         if shared:
             console.print("     agree on: " + escape("; ".join(f"{name(c)} ({n})" for c, n in shared)),
                           style="dim")
     if s.isolated:
-        console.print("  isolated (share no claim): " + escape(", ".join(name(a) for a in s.isolated)),
-                      style="dim")
+        more = f" … and {len(s.isolated) - MAX_NAMES} more" if len(s.isolated) > MAX_NAMES else ""
+        console.print("  isolated (share no claim): "
+                      + escape(", ".join(name(a) for a in s.isolated[:MAX_NAMES]) + more), style="dim")
 
     _print_claims(analysis, console, top)
     _print_centrality(analysis, console, top)
