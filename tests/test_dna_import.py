@@ -251,3 +251,19 @@ def test_markup_in_coded_names_prints_as_text(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["analyze"], env=env)
     assert result.exit_code == 0, result.output
     assert "[red]Carbon tax[/red]" in result.output
+
+
+def test_organisation_only_statements_speak_for_themselves() -> None:
+    from kg.dna import Document, Project, Statement, debate_files
+
+    text = "Green Org wants a carbon tax. Nobody said anything else."
+    project = Project({7: Document(7, "Day", text, None, "DNA document 7")}, [
+        Statement(1, 7, 16, 28, "", "Green Org", "Carbon tax", True),
+        Statement(2, 7, 30, 37, "", "Green Org", "", True),  # no concept: skipped
+    ])
+    files = debate_files(project, "x", "X")
+    doc = yaml.safe_load(files["doc-7.yaml"])
+    assert doc["source"]["issued"] == "unknown"
+    assert doc["statements"] == [{"id": "dna-statement-1", "speaker": "o-green-org", "claim": "c-carbon-tax",
+                                  "stance": "agree", "quote": "a carbon tax"}]
+    assert dict(project.skipped) == {"no concept": 1}
