@@ -155,3 +155,27 @@ def bind(query: NamedQuery, given: dict[str, str], graph_store: Store) -> dict[s
     if missing:
         raise KgError(f"query {query.name!r} needs --param {', '.join(m + '=...' for m in missing)}")
     return bindings
+
+
+_SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
+
+
+def with_values(text: str, var: str, terms: list[Identifier]) -> str:
+    """``text`` with ``VALUES ?var { ... }`` opening its outermost WHERE block.
+
+    For binding a *set* of resources (a trace's frontier), which substitutions cannot do. The
+    terms are serialised as RDF terms (IRIs checked for characters that could end one early,
+    literals escaped by rdflib), never as raw text, so this is binding, not pasting.
+    """
+    if not re.fullmatch(r"\w+", var):
+        raise KgError(f"not a variable name: {var!r}")
+    parts = []
+    for term in terms:
+        if isinstance(term, URIRef) and not _SAFE_IRI.match(str(term)):
+            raise KgError(f"refusing to bind an IRI with unsafe characters: {str(term)!r}")
+        parts.append(term.n3())
+    match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+    if match is None:
+        raise KgError("query has no WHERE block to bind values in")
+    block = f" VALUES ?{var} {{ {' '.join(parts)} }} "
+    return text[: match.end()] + block + text[match.end():]

@@ -1,8 +1,8 @@
 """Trace the evidence behind a claim: who says it, what backs or contests it, where exactly.
 
-:func:`trace` walks from one claim (always starting from the bound claim: the fast shape on
-Oxigraph) through the support/attack links to evidence and to other claims, down to
-``depth`` levels, showing each claim once (a repeat is a reference marked ``"seen": true``).
+:func:`trace` walks from one claim, level by level, through the support/attack links to
+evidence and to other claims, down to ``depth`` levels, expanding each claim once (a repeat
+is a reference marked ``"seen": true``).
 :func:`trace_all` gives one row per claim with flags. Both return plain JSON-able data;
 ``kg.trace_cli`` renders them. All SPARQL is in ``queries/trace-*.rq``.
 
@@ -42,7 +42,6 @@ import re
 from collections import defaultdict, deque
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from rdflib import URIRef
@@ -71,32 +70,64 @@ def _rows(graph_store: Store, name: str, **bindings: URIRef) -> list[dict[str, A
     return [{k: plain(v) for k, v in row.items()} for row in result.dicts()]
 
 
-def _quote(row: dict[str, Any]) -> dict[str, Any] | None:
-    if row.get("exact") is None:
-        return None
-    quote = {"exact": row["exact"], "start": row["start"], "end": row["end"]}
-    for key in ("prefix", "suffix", "source", "sourceTitle", "sourceFile"):
-        if key in row and row[key] is not None:
-            quote[{"sourceFile": "file", "sourceTitle": "source_title"}.get(key, key)] = row[key]
-    return quote
-
-
 class _Subtree:
-    """Everything under one claim, fetched with one query per aspect (not one per node).
+    """The part of the graph a trace shows, fetched level by level.
 
-    Each ``queries/trace-*.rq`` walks ``(^dkg:conclusion/dkg:premise)*`` from the bound root, the
-    shape Oxigraph evaluates from the bound end, so a trace costs a handful of queries however
-    large the tree; the depth limit and the "show each claim once" rule are applied here.
+    Each level binds all its claims at once (``VALUES ?node``) in ``queries/trace-*.rq``: the
+    links of level *n* give the claims of level *n + 1*, down to ``depth``; then statements,
+    number checks, quantities and evidence are fetched once for everything found. So a trace
+    costs two queries per level plus four, however wide the tree, and never reads deeper than
+    asked. A claim is expanded under the link through which the walk (breadth first) first
+    reached it — its shortest path from the root — and shown as a reference elsewhere.
     """
 
-    def __init__(self, graph_store: Store, root: URIRef):
-        fetch = partial(_rows, graph_store, claim=root)
-        self.claims = {r["node"]: r for r in fetch("trace-claims")}
-        self.statements = _group(fetch("trace-statements"), "node")
-        self.links = _group(fetch("trace-links"), "node")
-        self.checks = _group(fetch("trace-number-checks"), "node")
-        self.quantities = _group(fetch("trace-quantities"), "owner")
-        self.evidence = _group(fetch("trace-evidence"), "evidence")
+    def __init__(self, graph_store: Store, root: URIRef, depth: int):
+        self.store = graph_store
+        self.claims: dict[str, dict[str, Any]] = {}
+        self.links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.expand_under: dict[str, str] = {}  # claim -> the link under which it is expanded
+        evidence: list[URIRef] = []
+        frontier = [URIRef(root)]
+        for level in range(depth + 1):
+            self.claims.update({r["node"]: r for r in self.fetch("trace-claims", frontier)})
+            if level == depth or not frontier:
+                break
+            following: list[URIRef] = []
+            for link in self.fetch("trace-links", frontier):
+                self.links[link["node"]].append(link)
+                premise = link["premise"]
+                if link["isEvidence"]:
+                    evidence.append(URIRef(premise))
+                elif premise not in self.claims and premise not in self.expand_under:
+                    self.expand_under[premise] = link["link"]
+                    following.append(URIRef(premise))
+            frontier = following
+        claims = [URIRef(c) for c in self.claims]
+        evidence = list(dict.fromkeys(evidence))
+        self.statements = _group(self.fetch("trace-statements", claims), "node")
+        self.checks = _group(self.fetch("trace-number-checks", claims), "node")
+        self.quantities = _group(self.fetch("trace-quantities", claims + evidence), "node")
+        self.evidence = _group(self.fetch("trace-evidence", evidence), "node")
+        quotes = {row["quote"] for rows in (self.statements, self.quantities, self.evidence)
+                  for group in rows.values() for row in group if row["quote"]}
+        quotes.update(link["quote"] for group in self.links.values() for link in group)
+        self.quotes = {r["node"]: r for r in self.fetch("trace-quotes", [URIRef(q) for q in sorted(quotes)])}
+
+    def fetch(self, name: str, nodes: list[URIRef]) -> list[dict[str, Any]]:
+        """Rows of a trace query for a set of nodes, bound together with VALUES."""
+        if not nodes:
+            return []
+        text = queries.with_values(queries.named(name).text, "node", nodes)
+        return [{k: plain(v) for k, v in row.items()} for row in self.store.query(text).dicts()]
+
+    def quote(self, iri: str | None) -> dict[str, Any] | None:
+        """A quote's words, offsets (code points, end exclusive), context and source."""
+        if iri is None or iri not in self.quotes:
+            return None
+        q = self.quotes[iri]
+        return {"exact": q["exact"], "start": q["start"], "end": q["end"], "prefix": q["prefix"],
+                "suffix": q["suffix"], "source": q["source"], "source_title": q["sourceTitle"],
+                "file": q["sourceFile"]}
 
     def quantity_list(self, owner: str) -> list[dict[str, Any]]:
         return [
@@ -105,7 +136,7 @@ class _Subtree:
                 "unit": r["unit"], "numerator": r["numerator"], "denominator": r["denominator"],
                 "baseline": r["baseline"], "place": r["place"],
                 "period": {"start": r["periodStart"], "end": r["periodEnd"]},
-                "quote": _quote(r),
+                "quote": self.quote(r["quote"]),
             }
             for r in self.quantities.get(owner, [])
         ]
@@ -120,19 +151,19 @@ class _Subtree:
             "design": r["design"], "site": r["site"], "sample_size": r["sampleSize"],
             "sample_unit": r["sampleUnit"], "population": r["population"], "place": r["place"],
             "period": {"start": r["periodStart"], "end": r["periodEnd"], "label": r["periodLabel"]},
-            "quote": _quote(r),
+            "quote": self.quote(r["quote"]),
             "quantities": self.quantity_list(iri),
         }
 
-    def claim_node(self, iri: str, depth: int, seen: set[str]) -> dict[str, Any]:
+    def claim_node(self, iri: str, under: str | None = None) -> dict[str, Any]:
+        """A claim and what lies under it; ``under`` is the link id it is reached through."""
         r = self.claims[iri]
         node: dict[str, Any] = {
             "type": "claim", "iri": iri, "id": r["id"], "label": r["label"], "text": r["text"],
-            "kind": r["kind"], "seen": iri in seen,
+            "kind": r["kind"], "seen": under is not None and self.expand_under.get(iri) != under,
         }
         if node["seen"]:
             return node
-        seen.add(iri)
         node["quantity"] = (self.quantity_list(iri) or [None])[0]
         node["number_checks"] = [
             {k: c[k] for k in ("evidence", "quantity", "verdict", "arithmetic", "observed", "stated")}
@@ -144,22 +175,20 @@ class _Subtree:
                 "speaker": {"id": st["speaker"], "label": st["speakerLabel"]},
                 "for": {"id": st["org"], "label": st["orgLabel"]},
                 "date": st["date"], "earliest_date": st["earliest"], "mode": st["mode"],
-                "quote": _quote(st),
+                "quote": self.quote(st["quote"]),
             }
             for st in self.statements.get(iri, [])
         ]
-        node["links"] = []
-        if depth <= 0:
-            return node
-        for link in self.links.get(iri, []):
-            premise = link["premise"]
-            node["links"].append({
+        node["links"] = [
+            {
                 "id": link["link"], "polarity": link["polarity"], "basis": link["basis"],
                 "asserted_by": {"id": link["assertedBy"], "label": link["assertedByLabel"]},
-                "quote": _quote(link),
-                "premise": (self.evidence_node(premise) if link["isEvidence"]
-                            else self.claim_node(premise, depth - 1, seen)),
-            })
+                "quote": self.quote(link["quote"]),
+                "premise": (self.evidence_node(link["premise"]) if link["isEvidence"]
+                            else self.claim_node(link["premise"], link["link"])),
+            }
+            for link in self.links.get(iri, [])
+        ]
         return node
 
 
@@ -174,10 +203,10 @@ def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH) -> 
     """The evidence tree of one claim (see the module docstring for its shape)."""
     if depth < 0:
         raise KgError("--depth must be 0 or more")
-    subtree = _Subtree(graph_store, URIRef(claim_iri))
+    subtree = _Subtree(graph_store, URIRef(claim_iri), depth)
     if str(claim_iri) not in subtree.claims:
         raise KgError(f"no claim {claim_iri}")
-    return {"claim": subtree.claim_node(str(claim_iri), depth, set()), "depth": depth}
+    return {"claim": subtree.claim_node(str(claim_iri)), "depth": depth}
 
 
 def _words(text: str) -> set[str]:
