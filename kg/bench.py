@@ -32,6 +32,7 @@ import os
 import platform
 import queue
 import resource
+import select
 import shutil
 import signal
 import tempfile
@@ -153,15 +154,15 @@ def _step(name: str, store: Any) -> tuple[str, float]:
     raise KgError(f"unknown step {name!r}")
 
 
-def _report(out: mp.Queue, name: str, store: Any) -> None:
-    """Run one step and put its outcome on ``out``."""
+def _outcome(name: str, store: Any) -> tuple[str, str, float | None, str]:
+    """Run one step: (name, status, seconds, detail)."""
     try:
         detail, began = _step(name, store)
-        out.put((name, "ok", time.perf_counter() - began, detail))
+        return name, "ok", time.perf_counter() - began, detail
     except ImportError as exc:
-        out.put((name, "skipped: module not available", None, str(exc)))
+        return name, "skipped: module not available", None, str(exc)
     except Exception as exc:  # report, and go on with the next step
-        out.put((name, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:200]))
+        return name, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:200]
 
 
 def _die_with_parent() -> None:
@@ -174,26 +175,39 @@ def _die_with_parent() -> None:
         pass
 
 
-def _forked(out: mp.Queue, name: str, store: Any, limit: float) -> None:
+def _forked(name: str, store: Any, limit: float) -> tuple[str, str, float | None, str]:
     """Run a step in a forked copy of this process (the loaded graph is shared copy-on-write)
-    and stop it after ``limit`` seconds: rdflib cannot be interrupted from inside."""
+    and stop it after ``limit`` seconds: rdflib cannot be interrupted from inside. The answer
+    comes back through a pipe of its own (a multiprocessing queue does not survive a fork)."""
+    read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         try:
+            os.close(read_end)
             _die_with_parent()
-            _report(out, name, store)
-            out.close()
-            out.join_thread()
+            data = json.dumps(_outcome(name, store)).encode("utf-8")
+            while data:
+                data = data[os.write(write_end, data):]
         finally:
             os._exit(0)
+    os.close(write_end)
+    chunks: list[bytes] = []
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if os.waitpid(pid, os.WNOHANG) != (0, 0):
-            return
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    out.put((name, "timeout", None, f"stopped after {limit:.0f} s"))
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([read_end], [], [], left)
+            if not ready:
+                break
+            chunk = os.read(read_end, 1 << 16)
+            if not chunk:  # the child is done
+                os.waitpid(pid, 0)
+                return tuple(json.loads(b"".join(chunks)))
+            chunks.append(chunk)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return name, "timeout", None, f"stopped after {limit:g} s"
+    finally:
+        os.close(read_end)
 
 
 def _worker(backend: str, data_dir: str, target: str, out: mp.Queue, limit: float | None) -> None:
@@ -213,10 +227,7 @@ def _worker(backend: str, data_dir: str, target: str, out: mp.Queue, limit: floa
             store, detail = _open(backend, Path(data_dir), target)
             out.put(("build", "ok", time.perf_counter() - began, detail))
         for name in STEPS[2:]:
-            if limit is None:
-                _report(out, name, store)
-            else:
-                _forked(out, name, store, limit)
+            out.put(_outcome(name, store) if limit is None else _forked(name, store, limit))
     except Exception as exc:
         out.put((phase, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:300]))
     finally:

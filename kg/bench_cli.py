@@ -38,7 +38,13 @@ def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: 
       kg bench                                  # 50k triples, about a minute
       kg bench --triples 1000000 --out bench.json
     """
+    import signal
+    import sys
+
     from kg.bench import BACKENDS, markdown, run, write_json
+
+    # stopped with SIGTERM (or SIGINT in a background job): still stop the server and workers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     report = run(triples, seed, tuple(backends) or BACKENDS, baseline_timeout, workdir,
                  progress=lambda msg: err.print(msg, markup=False),

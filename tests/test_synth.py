@@ -161,8 +161,12 @@ def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
     steps = report["results"]["rdflib"]
     assert steps["load"]["status"] == "ok" and steps["build"]["status"] == "n/a: no checks"
     assert steps["trace"] == {"status": "timeout", "seconds": None, "limit": 0.05,
-                              "detail": "stopped after 0 s"}
+                              "detail": "stopped after 0.05 s"}
     assert report["ratios_vs_oxigraph"]["rdflib"]["trace"].startswith(">")
+    report = run(2_000, seed=5, backends=("rdflib",), baseline_timeout=60, workdir=tmp_path / "c")
+    steps = report["results"]["rdflib"]  # in time, each forked step reports back what it did
+    assert steps["all_claims"] == {**steps["all_claims"], "status": "ok", "detail": "30 claims"}
+    assert {steps[s]["status"] for s in ("trace", "coalitions", "view")} == {"ok"}
     report = run(2_000, seed=5, backends=("rdflib",), baseline_build_timeout=0.01, workdir=tmp_path / "b")
     steps = report["results"]["rdflib"]
     assert steps["load"]["status"] == "timeout"
