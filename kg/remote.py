@@ -232,9 +232,51 @@ def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
         except Exception as exc:  # rdflib refuses IRIs it cannot serialise safely
             raise KgError(f"cannot bind ?{name}: {exc}") from None
         names.append(f"?{name}")
-    at = where_brace(text) + 1
-    values = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
-    return text[:at] + values + text[at:]
+    bound = dict(zip(names, terms, strict=True))
+    inserts = [(where_brace(text) + 1, names), *_subselect_braces(text, names)]
+    for at, chosen in sorted(inserts, reverse=True):
+        values = f" VALUES ({' '.join(chosen)}) {{ ({' '.join(bound[n] for n in chosen)}) }} "
+        text = text[:at] + values + text[at:]
+    return text
+
+
+def _subselect_braces(text: str, names: list[str]) -> list[tuple[int, list[str]]]:
+    """Where a VALUES block may also go inside sub-selects, so the engine restricts them early
+    (as Oxigraph's own substitution does), with the bound variables each one may take.
+
+    Only where that cannot change the answer: the sub-select projects the variable as itself
+    (not ``expr AS ?v``) or with ``*``, and has no LIMIT or OFFSET.
+    """
+    positions = list(_code_spans(text))
+    flat = "".join(ch for _, ch in positions)
+    found = []
+    selects = list(re.finditer(r"(?i)\bSELECT\b", flat))
+    outer = _KEYWORD.search(flat)
+    for match in selects:
+        if outer is not None and match.start() == outer.start():
+            continue  # the query itself
+        brace = flat.find("{", match.end())
+        if brace < 0:
+            continue
+        depth, end = 0, len(flat)
+        for j in range(brace, len(flat)):
+            depth += {"{": 1, "}": -1}.get(flat[j], 0)
+            if depth == 0:
+                end = j
+                break
+        closing = flat.find("}", end + 1)
+        modifiers = flat[end + 1: closing if closing >= 0 else len(flat)]
+        if re.search(r"(?i)\b(LIMIT|OFFSET)\b", modifiers):
+            continue
+        projection = flat[match.end():brace]
+        star = projection.strip().upper().startswith(("*", "DISTINCT *", "REDUCED *"))
+        chosen = [n for n in names
+                  if (star and re.search(re.escape(n) + r"\b", flat[brace:end]))
+                  or (re.search(re.escape(n) + r"\b", projection)
+                      and not re.search(r"(?i)\bAS\s+" + re.escape(n) + r"\b", projection))]
+        if chosen:
+            found.append((positions[brace][0] + 1, chosen))
+    return found
 
 
 def with_prefixes(text: str) -> str:

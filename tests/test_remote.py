@@ -132,3 +132,31 @@ def test_bound_terms_are_serialised_not_pasted() -> None:
     assert text == 'SELECT ?x ?v WHERE { VALUES (?v) { ("a\\" } ; DROP ALL #") }  ?x ?p ?v }'
     with pytest.raises(KgError):
         bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": URIRef("http://x/a> b")})
+
+
+C = URIRef("http://x/c")
+_V = "VALUES (?claim) { (<http://x/c>) }"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    # a sub-select projecting the variable is restricted too (the engine starts from it)...
+    ("SELECT ?claim ?n WHERE { { SELECT ?claim (COUNT(*) AS ?n) WHERE { ?s ?p ?claim } GROUP BY ?claim } }",
+     f"SELECT ?claim ?n WHERE {{ {_V}  {{ SELECT ?claim (COUNT(*) AS ?n) WHERE {{ {_V}  ?s ?p ?claim }} "
+     "GROUP BY ?claim } }"),
+    ("SELECT ?claim WHERE { { SELECT * WHERE { ?s ?p ?claim } } }",
+     f"SELECT ?claim WHERE {{ {_V}  {{ SELECT * WHERE {{ {_V}  ?s ?p ?claim }} }} }}"),
+    # ...but not where that could change the answer: a LIMIT, or a variable made by AS
+    ("SELECT ?claim WHERE { { SELECT ?claim WHERE { ?s ?p ?claim } LIMIT 3 } }",
+     f"SELECT ?claim WHERE {{ {_V}  {{ SELECT ?claim WHERE {{ ?s ?p ?claim }} LIMIT 3 }} }}"),
+    ("SELECT ?claim WHERE { { SELECT (?x AS ?claim) WHERE { ?s ?p ?x } } }",
+     f"SELECT ?claim WHERE {{ {_V}  {{ SELECT (?x AS ?claim) WHERE {{ ?s ?p ?x }} }} }}"),
+])
+def test_values_reach_into_sub_selects_where_safe(query: str, expected: str) -> None:
+    assert bind_values(query, {"claim": C}) == expected
+
+
+def test_sub_select_binding_gives_the_same_rows(any_store: Store) -> None:
+    query = ("SELECT ?claim ?n WHERE { { SELECT ?claim (COUNT(?s) AS ?n) WHERE { ?s dkg:claim ?claim } "
+             "GROUP BY ?claim } }")
+    claim = URIRef(ID + "claim/taser-for-every-frontline-officer")
+    assert any_store.query(query, {"claim": claim}).values() == [{"claim": str(claim), "n": 5}]
