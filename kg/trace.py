@@ -112,6 +112,11 @@ class _Subtree:
                   for group in rows.values() for row in group if row["quote"]}
         quotes.update(link["quote"] for group in self.links.values() for link in group)
         self.quotes = {r["node"]: r for r in self.fetch("trace-quotes", [URIRef(q) for q in sorted(quotes)])}
+        named = {row[key] for key in ("producedBy", "commissionedBy", "design", "site")
+                 for group in self.evidence.values() for row in group if row[key]}
+        named.update(st["mode"] for group in self.statements.values() for st in group if st["mode"])
+        labelled = self.fetch("trace-labels", [URIRef(n) for n in sorted(named)])
+        self.labels = {r["node"]: r["label"] for r in labelled}
 
     def fetch(self, name: str, nodes: list[URIRef]) -> list[dict[str, Any]]:
         """Rows of a trace query for a set of nodes, bound together with VALUES."""
@@ -119,6 +124,10 @@ class _Subtree:
             return []
         text = queries.with_values(queries.named(name).text, "node", nodes)
         return [{k: plain(v) for k, v in row.items()} for row in self.store.query(text).dicts()]
+
+    def label(self, iri: str | None) -> str | None:
+        """The label of a resource another query returned as an IRI."""
+        return None if iri is None else self.labels.get(iri, iri)
 
     def quote(self, iri: str | None) -> dict[str, Any] | None:
         """A quote's words, offsets (code points, end exclusive), context and source."""
@@ -144,11 +153,11 @@ class _Subtree:
     def evidence_node(self, iri: str) -> dict[str, Any]:
         rows = self.evidence[iri]
         r = rows[0]
-        producers = sorted({row["producedBy"] for row in rows if row["producedBy"]})
+        producers = sorted({self.label(row["producedBy"]) for row in rows if row["producedBy"]})
         return {
             "type": "evidence", "iri": iri, "id": r["id"], "label": r["label"], "kind": r["kind"],
-            "produced_by": "; ".join(producers) or None, "commissioned_by": r["commissionedBy"],
-            "design": r["design"], "site": r["site"], "sample_size": r["sampleSize"],
+            "produced_by": "; ".join(producers) or None, "commissioned_by": self.label(r["commissionedBy"]),
+            "design": self.label(r["design"]), "site": self.label(r["site"]), "sample_size": r["sampleSize"],
             "sample_unit": r["sampleUnit"], "population": r["population"], "place": r["place"],
             "period": {"start": r["periodStart"], "end": r["periodEnd"], "label": r["periodLabel"]},
             "quote": self.quote(r["quote"]),
@@ -174,7 +183,7 @@ class _Subtree:
                 "id": st["statement"], "stance": st["stance"],
                 "speaker": {"id": st["speaker"], "label": st["speakerLabel"]},
                 "for": {"id": st["org"], "label": st["orgLabel"]},
-                "date": st["date"], "earliest_date": st["earliest"], "mode": st["mode"],
+                "date": st["date"], "earliest_date": st["earliest"], "mode": self.label(st["mode"]),
                 "quote": self.quote(st["quote"]),
             }
             for st in self.statements.get(iri, [])
