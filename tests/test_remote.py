@@ -160,3 +160,15 @@ def test_sub_select_binding_gives_the_same_rows(any_store: Store) -> None:
              "GROUP BY ?claim } }")
     claim = URIRef(ID + "claim/taser-for-every-frontline-officer")
     assert any_store.query(query, {"claim": claim}).values() == [{"claim": str(claim), "n": 5}]
+
+
+@pytest.mark.parametrize("args", [
+    ("trace", "roll-out-no-increase-in-force"),
+    ("check",),
+    ("analyze",),
+    ("query", "claims-by-stance", "-f", "csv"),
+])
+def test_commands_answer_the_same_on_the_server(args: tuple[str, ...], sparql_server: str, kg) -> None:
+    local, remote = kg(*args), kg(*args, store=sparql_server)
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    assert remote.output == local.output and len(local.output) > 200
