@@ -18,6 +18,8 @@ and pair; who asserted it and where are kept on the edge).
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -88,12 +90,36 @@ def grounded(graph: nx.MultiDiGraph) -> dict[str, str]:
     return {n: label.get(n, UNDECIDED) for n in graph.nodes}
 
 
-def support_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
-    """Only the support edges, as a simple directed graph."""
-    support = nx.DiGraph()
-    support.add_nodes_from(graph.nodes)
-    support.add_edges_from((u, v) for u, v, k in graph.edges(keys=True) if k == "support")
-    return support
+def beneath(
+    supports: Iterable[tuple[str, str]], evidence_producers: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """For every node, the evidence items beneath it and their producers.
+
+    ``supports`` are (premise, conclusion) support edges; ``evidence_producers`` maps each
+    evidence item to who produced it. Evidence lies beneath a claim when a chain of support
+    links leads from it to the claim. One breadth-first walk up the support edges per evidence
+    item, so the cost grows with what is reachable, not with claims x graph. Shared by
+    ``kg analyze`` (:func:`standings`) and ``kg trace --all``, so "unsupported" and
+    "single-source" mean the same in both.
+    """
+    up: dict[str, list[str]] = defaultdict(list)
+    for premise, conclusion in supports:
+        up[premise].append(conclusion)
+    evidence: dict[str, set[str]] = defaultdict(set)
+    producers: dict[str, set[str]] = defaultdict(set)
+    for item, made_by in evidence_producers.items():
+        made_by = set(made_by)
+        seen = {item}
+        queue = deque(up.get(item, ()))
+        while queue:
+            node = queue.popleft()
+            if node in seen:
+                continue
+            seen.add(node)
+            evidence[node].add(item)
+            producers[node].update(made_by)
+            queue.extend(up.get(node, ()))
+    return evidence, producers
 
 
 @dataclass
@@ -135,18 +161,21 @@ class ClaimStanding:
 def standings(graph: nx.MultiDiGraph) -> list[ClaimStanding]:
     """Every claim (not evidence) with its grounded status and evidence measures, by id."""
     status = grounded(graph)
-    support = support_graph(graph)
+    evidence, producers_of = beneath(
+        ((u, v) for u, v, k in graph.edges(keys=True) if k == "support"),
+        {n: d["producers"] for n, d in graph.nodes(data=True) if d["evidence"]},
+    )
     out = []
     for node, data in sorted(graph.nodes(data=True)):
         if data["evidence"]:
             continue
-        beneath = sorted(a for a in nx.ancestors(support, node) if graph.nodes[a]["evidence"])
-        producers = sorted({p for e in beneath for p in graph.nodes[e]["producers"]})
+        under = sorted(evidence.get(node, ()))
+        producers = sorted(producers_of.get(node, ()))
         out.append(ClaimStanding(
             id=node, label=data["label"], kind=data["kind"], status=status[node],
             speakers=data["speakers"], supported_by=supporters(graph, node),
             attacked_by=attackers(graph, node),
             attacks=sorted({v for _, v, k in graph.out_edges(node, keys=True) if k == "attack"}),
-            evidence=beneath, producers=producers,
+            evidence=under, producers=producers,
         ))
     return out

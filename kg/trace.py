@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from rdflib import URIRef
 
-from kg import queries
+from kg import arguments, queries
 from kg.errors import KgError
 from kg.store import Store, python
 
@@ -264,55 +264,42 @@ def resolve_claim(graph_store: Store, spec: str) -> URIRef:
     return URIRef(found[0]["claim"])
 
 
-def _reaches_evidence(edges: list[dict[str, Any]]) -> set[str]:
-    """Claims with evidence under them through any chain of support links."""
-    supporters: dict[str, list[str]] = defaultdict(list)
-    queue: deque[str] = deque()
-    supported: set[str] = set()
-    for e in edges:
-        if e["polarity"] != "supports":
-            continue
-        supporters[e["premise"]].append(e["conclusion"])
-        if e["isEvidence"] and e["conclusion"] not in supported:
-            supported.add(e["conclusion"])
-            queue.append(e["conclusion"])
-    while queue:
-        for parent in supporters.get(queue.popleft(), []):
-            if parent not in supported:
-                supported.add(parent)
-                queue.append(parent)
-    return supported
-
-
 def trace_all(graph_store: Store) -> list[dict[str, Any]]:
-    """One row per claim: evidence and claims for and against, sources, actors, and flags.
+    """One row per claim: evidence and claims for and against, documents, actors, and flags.
 
-    Flags: ``unsupported`` — no evidence item supports it, directly or through a chain of
-    supporting claims; ``single_source`` — everything said about it comes from one document;
-    ``contested`` — something attacks it or someone disagrees; ``number_mismatch`` — a number
-    check of the claim came out inconsistent.
+    Flags: ``unsupported`` — no evidence item lies beneath it (directly, or through a chain of
+    supporting claims); ``single_source`` — all the evidence beneath it comes from one producer
+    (the same definitions as ``kg analyze``, from :func:`kg.arguments.beneath`);
+    ``contested`` — something attacks it or someone disagrees; ``number_mismatch`` — a
+    number check of the claim came out inconsistent. ``sources`` counts the distinct source
+    documents its statements and links are quoted from.
     """
-    edges = _rows(graph_store, "argument-edges")
-    backed = _reaches_evidence(edges)
-    mismatched = {row["claim"] for row in _rows(graph_store, "number-checks")
-                  if row["verdict"] == "inconsistent"}
+    producers: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(graph_store, "evidence-producers"):
+        producers[row["evidence"]].add(row["producer"])
+    edges = [(r["premise"], r["conclusion"]) for r in _rows(graph_store, "support-edges")]
+    evidence_under, producers_under = arguments.beneath(edges, producers)
+    mismatched = {row["claim"] for row in _rows(graph_store, "number-mismatches")}
     rows = []
     for r in _rows(graph_store, "trace-all"):
         count = {k: int(r[k] or 0) for k in (
             "agree", "disagree", "actorsFor", "actorsAgainst", "supportingEvidence",
             "contestingEvidence", "supportingClaims", "attackingClaims", "sources")}
+        claim = r["claim"]
         rows.append({
             "id": r["id"], "label": r["label"], "kind": r["kind"],
             "supporting_evidence": count["supportingEvidence"],
             "contesting_evidence": count["contestingEvidence"],
             "supporting_claims": count["supportingClaims"],
             "attacking_claims": count["attackingClaims"],
+            "evidence_beneath": len(evidence_under.get(claim, ())),
+            "producers": len(producers_under.get(claim, ())),
             "sources": count["sources"],
             "actors_for": count["actorsFor"], "actors_against": count["actorsAgainst"],
             "agree": count["agree"], "disagree": count["disagree"],
-            "unsupported": r["claim"] not in backed,
-            "single_source": count["sources"] == 1,
+            "unsupported": not evidence_under.get(claim),
+            "single_source": len(producers_under.get(claim, ())) == 1,
             "contested": count["contestingEvidence"] + count["attackingClaims"] + count["disagree"] > 0,
-            "number_mismatch": r["id"] in mismatched,
+            "number_mismatch": claim in mismatched,
         })
     return rows

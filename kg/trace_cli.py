@@ -19,7 +19,8 @@ from kg.store import open_store
 from kg.trace_render import markdown, tree
 
 ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidence", "supporting_claims",
-               "attacking_claims", "sources", "actors_for", "actors_against", *tracing.FLAGS)
+               "attacking_claims", "evidence_beneath", "producers", "sources", "actors_for",
+               "actors_against", *tracing.FLAGS)
 
 
 @click.command(name="trace")
@@ -40,8 +41,9 @@ def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | No
     each claim shown once) and the number checks.
 
     CLAIM is a claim id, its IRI, or words from its label or text (several matches are listed).
-    With --all, one row per claim: evidence for and against, distinct sources, actors for and
-    against, and the flags unsupported, single_source, contested, number_mismatch.
+    With --all, one row per claim: evidence for and against, evidence and producers beneath it,
+    source documents, actors for and against, and the flags unsupported (no evidence beneath),
+    single_source (all its evidence from one producer), contested, number_mismatch.
 
     \b
     Examples:
@@ -83,20 +85,22 @@ def _print_all(rows: list[dict], fmt: str, sort_by: str | None) -> None:
     if fmt not in ("table", "text"):
         raise KgError(f"--format {fmt} is for one claim's tree; --all prints table, csv or json")
     table = Table(title="Claims: evidence, sources, actors and flags", header_style="bold")
-    for col in ("claim", "kind", "ev+", "ev-", "cl+", "cl-", "src", "for", "against", "flags"):
+    for col in ("claim", "kind", "ev+", "ev-", "cl+", "cl-", "under", "docs", "for", "against", "flags"):
         table.add_column(col, overflow="fold")
     for r in rows:
         flags = ", ".join(f.replace("_", "-") for f in tracing.FLAGS if r[f])
         table.add_row(
             f"{escape(r['label'])}\n[dim]{escape(r['id'])}[/]", escape(r["kind"]),
             str(r["supporting_evidence"]), str(r["contesting_evidence"]), str(r["supporting_claims"]),
-            str(r["attacking_claims"]), str(r["sources"]), str(r["actors_for"]), str(r["actors_against"]),
+            str(r["attacking_claims"]), f"{r['evidence_beneath']}/{r['producers']}", str(r["sources"]),
+            str(r["actors_for"]), str(r["actors_against"]),
             f"[yellow]{escape(flags)}[/]" if flags else "",
         )
     console = Console(highlight=False)
     console.print(table)
-    console.print("[dim]ev+/ev-: evidence supporting/contesting; cl+/cl-: claims supporting/attacking; "
-                  "src: source documents; for/against: distinct actors[/]")
+    console.print("[dim]ev+/ev-: evidence supporting/contesting directly; cl+/cl-: claims supporting/"
+                  "attacking; under: evidence items/producers beneath it through support chains; "
+                  "docs: source documents quoted; for/against: distinct actors[/]")
 
 
 trace = trace_command  # the name kg.cli's lazy command table looks up

@@ -138,9 +138,13 @@ def test_all_claims_table_and_flags(store) -> None:
     assert (frontline["supporting_evidence"], frontline["contesting_evidence"]) == (3, 0)
     assert (frontline["attacking_claims"], frontline["sources"], frontline["actors_for"]) == (1, 2, 4)
     assert frontline["contested"] and not frontline["unsupported"] and not frontline["single_source"]
+    # poll, survey, pledge directly; testimony, anecdote and the survey again through claims
+    assert (frontline["evidence_beneath"], frontline["producers"]) == (5, 5)
     rollout = rows["roll-out-no-increase-in-force"]
     assert rollout["contesting_evidence"] == 1 and rollout["supporting_evidence"] == 0
-    assert rollout["unsupported"] and rollout["contested"] and rollout["single_source"]
+    assert rollout["unsupported"] and rollout["contested"] and not rollout["single_source"]
+    force = rows["taser-carriers-use-force-almost-50pc-more"]  # the Cambridge trial only
+    assert force["single_source"] and (force["evidence_beneath"], force["producers"]) == (1, 1)
     # supported only through a chain: offenders-target... <- anecdote
     assert not rows["offenders-target-officers-without-taser"]["unsupported"]
     assert rows["taser-voluntary"]["unsupported"]
