@@ -411,6 +411,8 @@ def markdown(report: dict[str, Any]) -> str:
                 cell = result["status"] + (f" ({ratio}×)" if ratio is not None else "")
             cells.append(cell)
         lines.append(f"| {name} | {' | '.join(cells)} |")
-    memory = " | ".join(f"{report['peak_rss_mb'].get(b, 0):.0f} MB" for b in backends)
+    server = report["peak_rss_mb"].get("server (oxigraph process)")
+    memory = " | ".join(f"{report['peak_rss_mb'].get(b, 0):.0f} MB"
+                        + (f" + {server:.0f} MB server" if b == "server" and server else "") for b in backends)
     lines.append(f"| peak memory | {memory} |")
     return "\n".join(lines)
