@@ -80,14 +80,31 @@ def test_bulk_data_is_checked_against_the_shapes(synth20k: tuple[Path, Path], tm
     data = tmp_path / "data" / "synth-0"
     data.mkdir(parents=True)
     lines = (synth20k[0] / "synth-0" / "debate.nt").read_text(encoding="utf-8").splitlines(keepends=True)
-    speaker = next(line for line in lines if "/ns#speaker>" in line)
-    statement = speaker.split(" ", 1)[0]
-    (data / "debate.nt").write_text("".join(line for line in lines if line != speaker), encoding="utf-8")
+    speakers = [line for line in lines if "/ns#speaker>" in line]
+    claims = [line for line in lines if "/ns#claim>" in line]
+    dates = [line for line in lines if "/terms/date>" in line]
+    actor = speakers[0].split(" ")[2]
+    broken = {
+        speakers[0]: "",  # a statement without a speaker
+        speakers[1]: speakers[1] + speakers[1].replace("/ns#speaker>", "/ns#speaksFor>", 1).replace(
+            speakers[1].split(" ")[2], "<https://w3id.org/debate-kg/id/synth-0/actor/org-3>"),  # 2nd org
+        claims[2]: claims[2].replace(claims[2].split(" ")[2], actor),  # an actor as the claim
+        dates[3]: dates[3].replace("XMLSchema#date>", "XMLSchema#string>"),  # a date as text
+    }
+    (data / "debate.nt").write_text("".join(broken.get(line, line) for line in lines), encoding="utf-8")
     target = tmp_path / "store"
     with pytest.raises(ValidationError) as failed:
         build(tmp_path / "data", str(target))
-    ident = statement.rsplit("/", 1)[-1].rstrip(">")
-    assert any(ident in line and "dkg:speaker: fewer than 1" in line for line in failed.value.lines)
+
+    def ident(line: str) -> str:
+        return line.split(" ", 1)[0].rsplit("/", 1)[-1].rstrip(">")
+
+    assert failed.value.lines == sorted([
+        f"synth-0/statement/{ident(speakers[0])}: Statement dkg:speaker: no value",
+        f"synth-0/statement/{ident(speakers[1])}: Statement dkg:speaksFor: more than 1 value(s)",
+        f"synth-0/statement/{ident(claims[2])}: Statement dkg:claim: value not a dkg:Claim",
+        f"synth-0/statement/{ident(dates[3])}: Statement dct:date: value not of datatype xsd:date",
+    ])
     assert not target.exists()  # nothing switched in
 
 
