@@ -171,7 +171,7 @@ def test_bench_report_shape(tmp_path: Path) -> None:
 
 
 def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
-    from kg.bench import run
+    from kg.bench import STEPS, run
 
     report = run(2_000, seed=5, backends=("oxigraph", "rdflib"), baseline_timeout=0.05,
                  workdir=tmp_path / "a")
@@ -183,11 +183,11 @@ def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
     report = run(2_000, seed=5, backends=("rdflib",), baseline_timeout=60, workdir=tmp_path / "c")
     steps = report["results"]["rdflib"]  # in time, each forked step reports back what it did
     assert steps["all_claims"] == {**steps["all_claims"], "status": "ok", "detail": "30 claims"}
-    assert {steps[s]["status"] for s in ("trace", "coalitions", "view")} == {"ok"}
+    assert {steps[s]["status"] for s in ("trace", "trace_median", "coalitions", "view")} == {"ok"}
     report = run(2_000, seed=5, backends=("rdflib",), baseline_build_timeout=0.01, workdir=tmp_path / "b")
     steps = report["results"]["rdflib"]
     assert steps["load"]["status"] == "timeout"
-    assert {steps[s]["status"] for s in ("build", "trace", "all_claims", "coalitions", "view")} == {"not run"}
+    assert {steps[s]["status"] for s in STEPS[1:]} == {"not run"}
 
 
 def test_stores_side_by_side_keep_their_builds(tmp_path: Path) -> None:
