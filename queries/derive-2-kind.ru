@@ -12,11 +12,22 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 INSERT { ?x dkg:kind ?kind }
 WHERE {
+  # Keyworded classes with how many keyworded subclasses they have: a class with none is the
+  # most specific wherever it appears, so only the others need the per-instance test
+  # (0.9 s instead of 1.4 s at 1M triples).
+  {
+    SELECT ?kind (COUNT(?narrower) AS ?narrowerKinds) WHERE {
+      ?kind dkg:annotationKey ?key ; rdfs:subClassOf ?anything .
+      OPTIONAL {
+        ?narrower rdfs:subClassOf+ ?kind ; dkg:annotationKey ?other .
+        FILTER(?narrower != ?kind)
+      }
+    } GROUP BY ?kind
+  }
   ?x a ?kind .
-  ?kind dkg:annotationKey ?key ; rdfs:subClassOf ?anything .
-  FILTER NOT EXISTS {
+  FILTER(?narrowerKinds = 0 || NOT EXISTS {
     ?x a ?narrower .
     ?narrower rdfs:subClassOf+ ?kind ; dkg:annotationKey ?other .
     FILTER(?narrower != ?kind)
-  }
+  })
 }
