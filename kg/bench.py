@@ -89,10 +89,10 @@ def _load_only(backend: str, data_dir: Path, target: str) -> str:
         from kg.remote import RemoteStore, write_remote
 
         remote = RemoteStore.from_spec(target)
-        write_remote(remote, ntriples, kg_build.derivations(), bulk_files=compiled.bulk_files)
+        write_remote(remote, ntriples, finish=kg_build.derive, bulk_files=compiled.bulk_files)
         return f"{kg_build.counts(remote)['triples']} triples"
     scratch = Path(target).with_name(Path(target).name + "-load")
-    kg_store.write_oxigraph(scratch, ntriples, kg_build.derivations(), bulk_files=compiled.bulk_files)
+    kg_store.write_oxigraph(scratch, ntriples, finish=kg_build.derive, bulk_files=compiled.bulk_files)
     with kg_store.OxigraphStore(scratch) as loaded:
         detail = f"{kg_build.counts(loaded)['triples']} triples"
     shutil.rmtree(scratch.resolve(), ignore_errors=True)

@@ -43,6 +43,8 @@ _NTRIPLES = "application/n-triples"
 class RemoteStore(Store):
     """A graph held by a SPARQL 1.1 server; the default graph is the debate graph."""
 
+    concurrent = True  # each query is its own HTTP request
+
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT):
         self.query_url = query_url
@@ -138,10 +140,10 @@ class RemoteStore(Store):
             raise KgError(f"cannot reach the SPARQL server at {request.full_url}: {reason}") from None
 
 
-def write_remote(store: RemoteStore, ntriples: bytes, updates: Sequence[str],
+def write_remote(store: RemoteStore, ntriples: bytes,
                  finish: Callable[[Store], None] | None = None, bulk_files: Sequence[Path] = ()) -> None:
     """Replace the server's default graph with ``ntriples`` (plus ``bulk_files``, N-Triples or
-    Turtle), run ``updates`` and ``finish``.
+    Turtle), then run ``finish`` (the build's derivations and checks) on it.
 
     A server offers no atomic switch of a whole store, so unlike the embedded store a failure
     after the load leaves the new, unchecked graph on the server; the error says so.
@@ -156,8 +158,6 @@ def write_remote(store: RemoteStore, ntriples: bytes, updates: Sequence[str],
                 raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from None
         store.load(data, replace=False)
     try:
-        for update in updates:
-            store.update(update)
         if finish is not None:
             finish(store)
     except KgError as exc:

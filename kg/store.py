@@ -77,6 +77,9 @@ class Store(ABC):
     """A SPARQL-queryable graph."""
 
     description: str
+    # Whether queries may run on several threads at once (Oxigraph and SPARQL servers: yes;
+    # an rdflib graph being written to: no). The build runs its checks side by side when so.
+    concurrent = False
 
     @abstractmethod
     def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
@@ -88,6 +91,10 @@ class Store(ABC):
 
     def insert(self, graph: Graph) -> None:
         """Add derived triples (the build's post-build steps use it on the store being built)."""
+        raise KgError(f"{self.description} is read-only")
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL update (the build's derivations, on the store being built)."""
         raise KgError(f"{self.description} is read-only")
 
     def close(self) -> None:  # noqa: B027 - optional hook
@@ -134,6 +141,8 @@ def _to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 class OxigraphStore(Store):
     """The built store on disk, opened read-only."""
 
+    concurrent = True  # pyoxigraph releases the GIL while a query runs
+
     def __init__(self, path: Path, opened: ox.Store | None = None):
         self.path = path
         self.description = f"oxigraph:{path}"
@@ -170,6 +179,14 @@ class OxigraphStore(Store):
                 ) from None
             raise KgError(f"query failed: {exc}") from None
 
+    def update(self, text: str) -> None:
+        try:
+            self._store.update(text, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise KgError(f"bad SPARQL update: {exc}") from None
+        except OSError as exc:
+            raise KgError(f"cannot write to {self.description}: {exc}") from None
+
     def insert(self, graph: Graph) -> None:
         try:
             self._store.extend(
@@ -194,13 +211,12 @@ class OxigraphStore(Store):
 def write_oxigraph(
     target: Path,
     ntriples: bytes,
-    updates: Sequence[str] = (),
     finish: Callable[[Store], None] | None = None,
     bulk_files: Sequence[Path] = (),
 ) -> Path:
     """Load N-Triples (and ``bulk_files``, N-Triples or Turtle files read by Oxigraph's own
-    loader) into a fresh store, run ``updates`` and ``finish`` (post-build steps and checks,
-    which may insert triples) on it, then switch ``target`` (a link) to it atomically.
+    loader) into a fresh store, run ``finish`` on it (the build's derivations, post-build
+    steps and checks, which write to it), then switch ``target`` (a link) to it atomically.
 
     The previous store stays where it was until the switch, so an interrupted or failed
     load, update or check never leaves ``target`` half-written.
@@ -221,12 +237,12 @@ def write_oxigraph(
                 store.bulk_load(path=str(path), format=fmt)
             except SyntaxError as exc:
                 raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from None
-        for update in updates:
-            store.update(update)
-        store.flush()
         if finish is not None:
             finish(OxigraphStore(fresh, opened=store))
-            store.flush()
+        # Compact what the bulk load wrote: joins then read fewer, larger files (kg trace --all
+        # at 1M triples: 1.18 s before, 0.81 s after; this costs about 0.8 s of the build).
+        store.optimize()
+        store.flush()
         del store
     except (OSError, SyntaxError, ValueError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -286,6 +302,9 @@ class MemoryStore(Store):
 
     def insert(self, graph: Graph) -> None:
         self.graph += graph
+
+    def update(self, text: str) -> None:
+        self.graph.update(text, initNs=PREFIXES)
 
     def dump(self, fmt: str) -> bytes:
         rdflib_format = EXPORT_FORMATS[fmt][1]
