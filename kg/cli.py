@@ -87,8 +87,9 @@ def _module_exists(module: str) -> bool:
 
 
 store_option = click.option(
-    "--store", "store_spec", envvar="KG_STORE", default=None, metavar="PATH|memory",
-    help="Store to use: an Oxigraph folder (default .kg/store) or 'memory' to build from --data.",
+    "--store", "store_spec", envvar="KG_STORE", default=None, metavar="PATH|URL|memory",
+    help="Store to use: an Oxigraph folder (default .kg/store), a SPARQL 1.1 endpoint URL, "
+    "or 'memory' to build from --data.",
 )
 data_option = click.option(
     "--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
