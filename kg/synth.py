@@ -196,11 +196,7 @@ class Synthesiser:
     # --- entities ----------------------------------------------------------------------
 
     def _entity(self, kind: str, ident: str, types: list[str], label: str) -> str:
-        node = _iri(f"{self.base}{kind}/{ident}")
-        for t in types:
-            self.out.add(node, RDF_TYPE, _iri(t))
-        self.out.add(node, DCT + "identifier", _lit(ident))
-        self.out.add(node, RDFS_LABEL, _lit(label))
+        node = self._entity_plain(kind, ident, types, label)
         self.out.add(node, str(SCHEMA.isPartOf), self.debate)
         return node
 
