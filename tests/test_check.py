@@ -21,7 +21,9 @@ def test_seed_debate_checks_out(kg) -> None:
     result = kg("check", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["ok"] and report["shacl"]["conforms"]
+    assert report["ok"] and report["shacl"] == {"mode": "full", "conforms": True, "violations": []}
+    core = json.loads(kg("check", "--shacl", "core", "--format", "json").stdout)["shacl"]
+    assert core == {"mode": "core", "conforms": True, "violations": []}
     assert report["quotes"] == {"checked": 97, "mismatches": []}
     numbers = report["numbers"]
     assert (numbers["consistent"], numbers["inconsistent"], numbers["not_comparable"]) == (4, 0, 1)
@@ -64,7 +66,7 @@ def test_a_wrong_figure_comes_out_inconsistent(tmp_path: Path, data_copy: Path, 
     ann.write_text(text.replace(right, "        value: 51\n        numerator: 51\n"), encoding="utf-8")
     target = tmp_path / "store"
     build(data_copy.parent, str(target))
-    result = kg("check", "--no-shacl", store=target)
+    result = kg("check", "--shacl", "none", store=target)
     assert result.exit_code == 1
     assert ("inconsistent norfolk-taser-fired-under-one-in-ten vs norfolk-ced-statistics "
             "(ced-discharge-share): 51 / 372 = 0.1371; claim: less-than 1 / 10; 0.1371 < 0.1: inconsistent"
