@@ -69,6 +69,9 @@ class ViewGraph:
     description: str
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
+    # every kind the graph's ontology names, per group: colours follow this order, so a kind
+    # keeps its colour from one view to the next
+    kinds: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, node: Node) -> Node:
         """Add ``node`` unless a node with its id is there; return the one kept."""
@@ -280,7 +283,7 @@ def claim_view(store: Store, claim: URIRef, depth: int = 3) -> ViewGraph:
         view.edges.append(edge)
     _check_ends(view)
     _weigh(view)
-    return view
+    return with_kinds(view, store)
 
 
 def tree_edges(claim: dict, statements: dict[str, str]) -> list[Edge]:
@@ -321,4 +324,11 @@ def build_view(store: Store, name: str) -> ViewGraph:
     builders = {"full": full_view, "arguments": arguments_view, "actors": actors_view}
     if name not in builders:
         raise KgError(f"unknown view {name!r} (known: {', '.join(VIEWS)})")
-    return builders[name](store)
+    return with_kinds(builders[name](store), store)
+
+
+def with_kinds(view: ViewGraph, store: Store) -> ViewGraph:
+    """``view`` with the ontology's kinds per group (``queries/viz-kinds.rq``), for its colours."""
+    for row in store.query(named("viz-kinds").text).dicts():
+        view.kinds.setdefault(str(row["group"]), []).append(str(row["kind"]))
+    return view

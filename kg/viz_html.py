@@ -40,7 +40,8 @@ GROUP_PALETTES = {
     "person": ["#1e88e5", "#1565c0", "#42a5f5"],
     "organisation": ["#7b1fa2", "#3949ab", "#c2185b", "#00838f", "#6d4c41", "#512da8", "#0277bd",
                      "#ad1457", "#455a64", "#9c27b0", "#1a237e"],
-    "claim": ["#fb8c00", "#fdd835", "#e65100", "#ffb300", "#f4511e"],
+    # in the ontology's order: claim, factual, policy, quantitative (then any new kinds)
+    "claim": ["#ffcc80", "#fb8c00", "#fdd835", "#bf360c", "#f4511e", "#ffb300"],
     "statement": ["#90a4ae", "#b0bec5"],
     "evidence": ["#00897b", "#00acc1", "#26a69a", "#00695c", "#4dd0e1", "#0097a7", "#80cbc4"],
     "source": ["#8d6e63", "#6d4c41", "#a1887f"],
@@ -87,16 +88,21 @@ def _darker(colour: str, factor: float = 0.7) -> str:
 
 
 def kind_colours(view: ViewGraph) -> dict[tuple[str, str], str]:
-    """A colour for each (group, kind) present: the group's palette, kinds in sorted order;
-    a statement kind that names a stance takes that stance's colour."""
+    """A colour for each (group, kind) present: the group's palette, in the order of all the
+    kinds the ontology names for the group (``view.kinds``), so a kind has the same colour in
+    every view; kinds not named there follow. A statement kind that names a stance takes that
+    stance's colour."""
     colours: dict[tuple[str, str], str] = {}
-    kinds = sorted({(n.group, n.kind) for n in view.nodes.values()})
-    for group in {g for g, _ in kinds}:
+    present = sorted({(n.group, n.kind) for n in view.nodes.values()})
+    for group in {g for g, _ in present}:
         palette = GROUP_PALETTES.get(group, OTHER_PALETTE)
-        for i, (_, kind) in enumerate(k for k in kinds if k[0] == group):
+        known = view.kinds.get(group, [])
+        extra = sorted(k for g, k in present if g == group and k not in known)
+        order = {kind: i for i, kind in enumerate([*known, *extra])}
+        for _, kind in (k for k in present if k[0] == group):
             stance = kind.rsplit(": ", 1)[-1] if group == "statement" else ""
             colours[(group, kind)] = RELATION_STYLES[stance][0] if stance in RELATION_STYLES \
-                else palette[i % len(palette)]
+                else palette[order[kind] % len(palette)]
     return colours
 
 

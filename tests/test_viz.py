@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from kg.build import build
 from kg.queries import resolve_id
@@ -143,6 +144,22 @@ def trace_edges(node: dict) -> int:
     if node["type"] != "claim" or node["seen"]:
         return 0
     return len(node["statements"]) + sum(1 + trace_edges(link["premise"]) for link in node["links"])
+
+
+def test_a_kind_keeps_its_colour_from_view_to_view(store: OxigraphStore) -> None:
+    """The claim view shows no policy claim; factual and quantitative claims still get the
+    colours the arguments view gives them (colours follow the ontology's kinds, not the view's)."""
+    from kg.viz import build_view
+    from kg.viz_html import kind_colours
+
+    arguments = kind_colours(build_view(store, "arguments"))
+    claim = kind_colours(claim_view(store, URIRef(ID + "claim/roll-out-no-increase-in-force")))
+    assert ("claim", "Policy claim") not in claim
+    for kind in ("Factual claim", "Quantitative claim"):
+        assert claim[("claim", kind)] == arguments[("claim", kind)]
+    kinds = ("Factual claim", "Policy claim", "Quantitative claim")
+    assert len({arguments[("claim", k)] for k in kinds}) == 3
+    assert claim[("evidence", "Study")] == arguments[("evidence", "Study")]
 
 
 def test_labels_are_cut_at_a_word_and_sizes_grow_with_weight() -> None:
