@@ -186,7 +186,8 @@ class DebateCompiler:
                 self._emit_statement(node, source)
             for node in file_doc.nodes("links"):
                 self._emit_link(node, source)
-        return DebateResult(self.debate_id, self.debate, self.files, list(self.sources.values()))
+        unique = list({id(src): src for src in self.sources.values()}.values())  # ids and file stems
+        return DebateResult(self.debate_id, self.debate, self.files, unique)
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -243,7 +243,11 @@ def test_support_and_attack_links_are_nodes_with_derived_edges(store: OxigraphSt
 
 
 def test_rebuild_is_idempotent(tmp_path: Path) -> None:
-    first = compile_graph(ROOT / "data").graph
+    compiled = compile_graph(ROOT / "data")
+    assert [src.id for src in compiled.debates[0].sources] == [
+        "tv-federation-taser-call", "edp-norfolk-taser-call"  # each once, though posts may cite file stems
+    ]
+    first = compiled.graph
     second = compile_graph(ROOT / "data").graph
     assert set(first) == set(second)
     target = tmp_path / "store"
