@@ -22,9 +22,9 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg import queries, validate
+from kg import validate
 from kg.store import Store
-from kg.trace import plain
+from kg.trace import named_rows
 
 FULL_SHACL_TRIPLES = 200_000
 SHACL_MODES = ("auto", "full", "core", "none")
@@ -56,11 +56,9 @@ def run(graph_store: Store, shacl: str = "auto") -> dict[str, Any]:
         report["shacl"] = {"mode": mode, "conforms": not lines, "violations": lines}
     total = graph_store.query(
         "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a oa:SpecificResource }").values()[0]["n"]
-    mismatches = [{k: plain(v) for k, v in row.items()}
-                  for row in graph_store.query(queries.named("quote-mismatches").text).dicts()]
+    mismatches = named_rows(graph_store, "quote-mismatches")
     report["quotes"] = {"checked": int(total), "mismatches": mismatches}
-    checks = [{k: plain(v) for k, v in row.items()}
-              for row in graph_store.query(queries.named("number-checks").text).dicts()]
+    checks = named_rows(graph_store, "number-checks")
     report["numbers"] = {
         "checks": checks,
         "consistent": sum(c["verdict"] == "consistent" for c in checks),

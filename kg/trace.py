@@ -48,7 +48,7 @@ from rdflib import URIRef
 
 from kg import arguments, queries
 from kg.errors import KgError
-from kg.store import Store, python
+from kg.store import Result, Store, python
 
 DEFAULT_DEPTH = 3
 FLAGS = ("unsupported", "single_source", "contested", "number_mismatch")
@@ -65,9 +65,14 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _rows(graph_store: Store, name: str, **bindings: URIRef) -> list[dict[str, Any]]:
-    result = graph_store.query(queries.named(name).text, bindings)
+def plain_rows(result: Result) -> list[dict[str, Any]]:
+    """A SELECT result as rows of JSON-friendly values (see :func:`plain`)."""
     return [{k: plain(v) for k, v in row.items()} for row in result.dicts()]
+
+
+def named_rows(graph_store: Store, name: str, **bindings: URIRef) -> list[dict[str, Any]]:
+    """The rows of the named query ``queries/<name>.rq`` as plain values."""
+    return plain_rows(graph_store.query(queries.named(name).text, bindings))
 
 
 class _Subtree:
@@ -123,7 +128,7 @@ class _Subtree:
         if not nodes:
             return []
         text = queries.with_values(queries.named(name).text, "node", nodes)
-        return [{k: plain(v) for k, v in row.items()} for row in self.store.query(text).dicts()]
+        return plain_rows(self.store.query(text))
 
     def label(self, iri: str | None) -> str | None:
         """The label of a resource another query returned as an IRI."""
@@ -228,7 +233,7 @@ def find_claims(graph_store: Store, spec: str) -> list[dict[str, Any]]:
     Words match when one starts with the other ("officer" finds "officers"), so a user can type
     the claim as they remember it.
     """
-    claims = _rows(graph_store, "claims")
+    claims = named_rows(graph_store, "claims")
     exact = [c for c in claims if spec in (c["id"], c["claim"])]
     if exact:
         return exact
@@ -275,13 +280,13 @@ def trace_all(graph_store: Store) -> list[dict[str, Any]]:
     documents its statements and links are quoted from.
     """
     producers: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(graph_store, "evidence-producers"):
+    for row in named_rows(graph_store, "evidence-producers"):
         producers[row["evidence"]].add(row["producer"])
-    edges = [(r["premise"], r["conclusion"]) for r in _rows(graph_store, "support-edges")]
+    edges = [(r["premise"], r["conclusion"]) for r in named_rows(graph_store, "support-edges")]
     evidence_under, producers_under = arguments.beneath(edges, producers)
-    mismatched = {row["claim"] for row in _rows(graph_store, "number-mismatches")}
+    mismatched = {row["claim"] for row in named_rows(graph_store, "number-mismatches")}
     rows = []
-    for r in _rows(graph_store, "trace-all"):
+    for r in named_rows(graph_store, "trace-all"):
         count = {k: int(r[k] or 0) for k in (
             "agree", "disagree", "actorsFor", "actorsAgainst", "supportingEvidence",
             "contestingEvidence", "supportingClaims", "attackingClaims", "sources")}
