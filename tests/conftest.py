@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from kg.build import build
 from kg.cli import main
-from kg.store import OxigraphStore
+from kg.stores.base import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "taser-uk"

@@ -21,9 +21,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg import arguments, discourse
+from kg.analysis import arguments, discourse
+from kg.analysis.discourse import table_from_records
 from kg.cli import main
-from kg.discourse import table_from_records
 
 ROWS = [
     ("A", "Actor A", "k1", "Claim 1", True, date(2020, 1, 1)),

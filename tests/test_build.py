@@ -10,7 +10,7 @@ import pytest
 from rdflib import Literal
 
 from kg.build import build, compile_graph
-from kg.store import OxigraphStore
+from kg.stores.base import OxigraphStore
 
 from .conftest import ROOT, SEED
 

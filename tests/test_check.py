@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
+from kg.analysis.numbers import Quantity, compare, satisfies
 from kg.build import build
-from kg.numbers import Quantity, compare, satisfies
 
 from .conftest import ID
 

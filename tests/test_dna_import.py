@@ -21,12 +21,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from kg.analysis.discourse import load_statements, one_mode
 from kg.build import build
 from kg.cli import main
-from kg.discourse import load_statements, one_mode
-from kg.dna import import_dna, utf16_to_index
-from kg.errors import KgError
-from kg.store import OxigraphStore
+from kg.ingest.dna import import_dna, utf16_to_index
+from kg.model.errors import KgError
+from kg.stores.base import OxigraphStore
 
 DOC1 = ('Alice Smith: "a carbon tax is needed" and coal must go. Bob Jones: "a carbon tax is needed", '
         "but coal must stay. Dave Brown thinks coal must go.")
@@ -254,7 +254,7 @@ def test_markup_in_coded_names_prints_as_text(tmp_path: Path) -> None:
 
 
 def test_organisation_only_statements_speak_for_themselves() -> None:
-    from kg.dna import Document, Project, Statement, debate_files
+    from kg.ingest.dna import Document, Project, Statement, debate_files
 
     text = "Green Org wants a carbon tax. Nobody said anything else."
     project = Project({7: Document(7, "Day", text, None, "DNA document 7")}, [

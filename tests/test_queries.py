@@ -7,9 +7,9 @@ import re
 import pytest
 from rdflib.plugins.sparql import prepareQuery, prepareUpdate
 
-from kg.namespaces import PREFIXES
-from kg.paths import QUERIES
-from kg.queries import catalogue, parse
+from kg.model.namespaces import PREFIXES
+from kg.model.paths import QUERIES
+from kg.queries.catalogue import catalogue, parse
 
 FILES = sorted(QUERIES.glob("*.rq")) + sorted(QUERIES.glob("*.ru"))
 

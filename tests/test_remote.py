@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from kg import queries
 from kg.build import build, counts
-from kg.errors import KgError
-from kg.remote import RemoteStore, bind_values, where_brace
-from kg.serve import oxigraph_server
-from kg.store import OxigraphStore, Store, open_store
+from kg.model.errors import KgError
+from kg.queries import catalogue as queries
+from kg.serve.sparql import oxigraph_server
+from kg.stores.base import OxigraphStore, Store, open_store
+from kg.stores.remote import RemoteStore, bind_values, where_brace
 
 from .conftest import ID, ROOT
 from .test_build import EXPECTED_COUNTS
@@ -97,7 +97,7 @@ def test_cli_against_the_server(sparql_server: str, kg) -> None:
 
 
 def test_unreachable_server_is_one_line_error(kg) -> None:
-    from kg.serve import free_port
+    from kg.serve.sparql import free_port
 
     result = kg("query", "counts", store=f"http://127.0.0.1:{free_port()}/query")
     assert result.exit_code == 2

@@ -13,7 +13,7 @@ import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from kg.serve import free_port, serving
+from kg.serve.sparql import free_port, serving
 
 
 def _start(seed_store: Path, **limits: int) -> Iterator[str]:

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import build, counts
+from kg.build.validate import ValidationError
 from kg.cli import main
-from kg.errors import KgError
-from kg.serve import oxigraph_server
-from kg.store import OxigraphStore, open_store
-from kg.synth import synthesise
-from kg.validate import ValidationError
+from kg.ingest.synth import synthesise
+from kg.model.errors import KgError
+from kg.serve.sparql import oxigraph_server
+from kg.stores.base import OxigraphStore, open_store
 
 TRIPLES_2K_SEED5 = 2146  # what kg synth --triples 2000 --seed 5 writes (whole source texts)
 
@@ -53,7 +53,7 @@ def test_builds_and_every_quote_verifies(synth20k: tuple[Path, Path]) -> None:
             "quotes": 848,
         }
         assert s.query("SELECT ?q WHERE { ?q a oa:SpecificResource }").rows  # non-trivial...
-        from kg import queries
+        from kg.queries import catalogue as queries
 
         assert s.query(queries.named("quote-mismatches").text).rows == []  # ...and all verify
         non_ascii = s.query("SELECT (COUNT(*) AS ?n) WHERE { ?t oa:exact ?e FILTER(REGEX(?e, '[‘ëí]')) }")
@@ -151,7 +151,7 @@ def test_cli(tmp_path: Path) -> None:
 def test_bench_report_shape(tmp_path: Path) -> None:
     """The benchmark at a tiny size: every step on each backend, ratios, JSON and table (no timings
     are asserted: speed is measured, not tested)."""
-    from kg.bench import STEPS, markdown, run, write_json
+    from kg.bench.run import STEPS, markdown, run, write_json
 
     report = run(2_000, seed=5, backends=("oxigraph", "server"), workdir=tmp_path / "work")
     assert report["triples_generated"] == TRIPLES_2K_SEED5
@@ -171,7 +171,7 @@ def test_bench_report_shape(tmp_path: Path) -> None:
 
 
 def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
-    from kg.bench import STEPS, run
+    from kg.bench.run import STEPS, run
 
     report = run(2_000, seed=5, backends=("oxigraph", "rdflib"), baseline_timeout=0.05,
                  workdir=tmp_path / "a")

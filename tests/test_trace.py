@@ -8,7 +8,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.trace import find_claims, trace, trace_all
+from kg.analysis.trace import find_claims, trace, trace_all
 
 from .conftest import ID, SEED
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
+from kg.analysis.trace import trace
 from kg.build import build
-from kg.queries import resolve_id
-from kg.store import OxigraphStore, Store
-from kg.trace import trace
-from kg.viz import Edge, Node, ViewGraph, actors_view, arguments_view, claim_view, full_view
-from kg.viz_html import node_size, script_json, short, write
+from kg.queries.catalogue import resolve_id
+from kg.render.view_html import node_size, script_json, short, write
+from kg.render.views import Edge, Node, ViewGraph, actors_view, arguments_view, claim_view, full_view
+from kg.stores.base import OxigraphStore, Store
 
 from .conftest import ID, ROOT
 
@@ -149,8 +149,8 @@ def trace_edges(node: dict) -> int:
 def test_a_kind_keeps_its_colour_from_view_to_view(store: OxigraphStore) -> None:
     """The claim view shows no policy claim; factual and quantitative claims still get the
     colours the arguments view gives them (colours follow the ontology's kinds, not the view's)."""
-    from kg.viz import build_view
-    from kg.viz_html import kind_colours
+    from kg.render.view_html import kind_colours
+    from kg.render.views import build_view
 
     arguments = kind_colours(build_view(store, "arguments"))
     claim = kind_colours(claim_view(store, URIRef(ID + "claim/roll-out-no-increase-in-force")))

@@ -1,0 +1,410 @@
+"""Discourse networks from statements, as Leifeld's Discourse Network Analyzer (DNA) defines them.
+
+A statement is one actor agreeing or disagreeing with one claim (DNA: a person or organisation,
+a concept and the boolean qualifier ``agreement``). From the statement table this module builds
+
+* the **two-mode** actor x claim network with DNA's qualifier aggregations and normalisations;
+* the **one-mode** actor x actor (or claim x claim) networks: congruence, conflict, subtract,
+  with DNA's normalisations;
+* **time slices**: statements between two dates, and moving windows (one network per window).
+
+Everything is a ``scipy.sparse`` matrix: an actor x actor projection is a sparse product
+(``P @ P.T``), which stays fast at 10,000 actors and 100,000 statements where a networkx
+bipartite projection does not (see ``kg.bench.discourse``). networkx graphs are built from the
+matrices afterwards, thresholded (:func:`to_graph`).
+
+Notation used in the docstrings: ``A[i, k, q]`` is the number of statements actor ``i`` made on
+claim ``k`` with qualifier level ``q`` (``q = 0`` disagree, ``q = 1`` agree, DNA's order for a
+boolean qualifier); ``P = A[:, :, 1]`` (agree counts), ``D = A[:, :, 0]`` (disagree counts);
+``n_i = sum_k,q A[i, k, q]`` is actor ``i``'s activity (its number of statements). Duplicate
+statements count, as with DNA's ``duplicates = "include"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from kg.model.errors import KgError
+from kg.queries.catalogue import named
+
+if TYPE_CHECKING:
+    from kg.stores.base import Store
+
+ACTOR_KINDS = ("person", "organisation")
+TWO_MODE_AGGREGATIONS = ("ignore", "subtract", "combine")
+TWO_MODE_NORMALISATIONS = ("no", "activity", "prominence")
+ONE_MODE_AGGREGATIONS = ("congruence", "conflict", "subtract", "ignore")
+ONE_MODE_NORMALISATIONS = ("no", "average", "jaccard", "cosine")
+NO_DATE = np.datetime64("NaT", "D")
+
+
+@dataclass(frozen=True)
+class StatementTable:
+    """Statements as parallel arrays over fixed actor and claim index spaces.
+
+    Filtering by date (:meth:`between`) keeps the index spaces, so networks of different time
+    windows have the same rows and columns and can be compared cell by cell.
+    """
+
+    actor_ids: tuple[str, ...]
+    actor_labels: tuple[str, ...]
+    claim_ids: tuple[str, ...]
+    claim_labels: tuple[str, ...]
+    actor: np.ndarray  # int index into actor_ids, one per statement
+    claim: np.ndarray  # int index into claim_ids
+    agree: np.ndarray  # bool
+    day: np.ndarray  # datetime64[D]; NaT when the statement has no date
+
+    def __len__(self) -> int:
+        return len(self.actor)
+
+    def select(self, mask: np.ndarray) -> StatementTable:
+        """The statements where ``mask`` is true (index spaces unchanged)."""
+        return replace(self, actor=self.actor[mask], claim=self.claim[mask], agree=self.agree[mask],
+                       day=self.day[mask])
+
+    def between(self, start: date | None = None, end: date | None = None) -> StatementTable:
+        """Statements dated ``start <= day <= end`` (either bound may be open); undated ones are
+        dropped as soon as a bound is given, since they cannot be placed in time."""
+        if start is None and end is None:
+            return self
+        mask = ~np.isnat(self.day)
+        if start is not None:
+            mask &= self.day >= np.datetime64(start, "D")
+        if end is not None:
+            mask &= self.day <= np.datetime64(end, "D")
+        return self.select(mask)
+
+    def stance_counts(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """``(P, D)``: agree and disagree statement counts, actors x claims (duplicates add up)."""
+        shape = (len(self.actor_ids), len(self.claim_ids))
+
+        def counts(mask: np.ndarray) -> sp.csr_matrix:
+            ones = np.ones(int(mask.sum()))
+            return sp.csr_matrix((ones, (self.actor[mask], self.claim[mask])), shape=shape)
+
+        return counts(self.agree), counts(~self.agree)
+
+
+def table_from_records(records: Iterable[Sequence]) -> StatementTable:
+    """Build a table from ``(actor_id, actor_label, claim_id, claim_label, agrees, day)`` rows.
+
+    Ids are indexed in sorted order, so results do not depend on the order of the rows.
+    """
+    rows = list(records)
+    actors = dict(sorted({(r[0], r[1]) for r in rows}))
+    claims = dict(sorted({(r[2], r[3]) for r in rows}))
+    a_index = {a: i for i, a in enumerate(actors)}
+    c_index = {c: i for i, c in enumerate(claims)}
+    return StatementTable(
+        actor_ids=tuple(actors), actor_labels=tuple(actors.values()),
+        claim_ids=tuple(claims), claim_labels=tuple(claims.values()),
+        actor=np.array([a_index[r[0]] for r in rows], dtype=np.int64),
+        claim=np.array([c_index[r[2]] for r in rows], dtype=np.int64),
+        agree=np.array([bool(r[4]) for r in rows], dtype=bool),
+        day=np.array([NO_DATE if r[5] is None else np.datetime64(r[5], "D") for r in rows],
+                     dtype="datetime64[D]"),
+    )
+
+
+def load_statements(graph_store: Store, actor: str = "person") -> StatementTable:
+    """Read the statement table from the store (``queries/analysis-statements.rq``).
+
+    ``actor="person"`` takes the speaker (a person, or an organisation speaking in its own
+    name); ``actor="organisation"`` takes the organisation the statement was made for
+    (``dkg:speaksFor``), so a chair's statements count for the federation. The date is the
+    statement's ``dct:date`` or, when the source is undated, its ``dkg:earliestDate``.
+    """
+    if actor not in ACTOR_KINDS:
+        raise KgError(f"--actor must be one of {', '.join(ACTOR_KINDS)}, not {actor!r}")
+    key = "speaker" if actor == "person" else "org"
+    rows = graph_store.query(named("analysis-statements").text).values()
+    return table_from_records(
+        (r[f"{key}Id"], r[f"{key}Label"], r["claimId"], r["claimLabel"], r["agrees"] is True,
+         r["date"] if isinstance(r["date"], date) else None)
+        for r in rows
+    )
+
+
+# --- two-mode ------------------------------------------------------------------------------
+
+
+def two_mode(table: StatementTable, aggregation: str = "ignore", normalization: str = "no") -> sp.csr_matrix:
+    """The actor x claim matrix ``M`` with DNA's qualifier aggregation and normalisation.
+
+    Aggregations (``A``, ``P``, ``D`` as in the module docstring):
+
+    * ``ignore``:   ``M[i,k] = P[i,k] + D[i,k]`` (statements, whatever the stance);
+    * ``subtract``: ``M[i,k] = P[i,k] - D[i,k]`` (net agreement);
+    * ``combine``:  ``M[i,k] = 1`` if ``i`` only agrees with ``k``, ``2`` if it only disagrees,
+      ``3`` if it does both (DNA's lexical rank of the binary vector ``[D>0, P>0]``).
+
+    Normalisations (each row or column divided by a denominator; zero rows stay zero):
+
+    * ``activity``:   row ``i`` divided by the actor's activity: ``sum_k M[i,k]`` for ignore,
+      ``n_i = sum_k (P+D)[i,k]`` for subtract, the number of non-zero cells for combine;
+    * ``prominence``: column ``k`` divided by the same quantities taken over the column.
+
+    DNA warns that normalising ``combine`` codes has no clear meaning; it is allowed as in DNA.
+    """
+    _check(aggregation, TWO_MODE_AGGREGATIONS, "two-mode aggregation")
+    _check(normalization, TWO_MODE_NORMALISATIONS, "two-mode normalisation")
+    P, D = table.stance_counts()
+    if aggregation == "ignore":
+        M = P + D
+        activity = M
+    elif aggregation == "subtract":
+        M = P - D
+        activity = P + D
+    else:
+        M = (P > 0).astype(float) + 2.0 * (D > 0).astype(float)
+        activity = (M > 0).astype(float)
+    M = sp.csr_matrix(M, dtype=float)
+    if normalization == "no":
+        return M
+    axis = 1 if normalization == "activity" else 0
+    denominator = np.asarray(activity.sum(axis=axis)).ravel()
+    scale = np.divide(1.0, denominator, out=np.zeros_like(denominator, dtype=float), where=denominator != 0)
+    scaling = sp.diags(scale)
+    return sp.csr_matrix(scaling @ M if axis == 1 else M @ scaling)
+
+
+# --- one-mode ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OneMode:
+    """A one-mode network: its normalised congruence and conflict parts and the chosen weight."""
+
+    ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    congruence: sp.csr_matrix
+    conflict: sp.csr_matrix
+    weight: sp.csr_matrix  # the aggregation asked for
+    activity: np.ndarray  # statements per node (n_i)
+    aggregation: str
+    normalization: str
+
+
+def one_mode(table: StatementTable, mode: str = "actor", aggregation: str = "congruence",
+             normalization: str = "no") -> OneMode:
+    """Actor x actor (``mode="actor"``) or claim x claim (``mode="claim"``) network, as DNA.
+
+    For two actors ``i != j`` (the diagonal is zero):
+
+    * congruence: ``C[i,j] = sum_k sum_q A[i,k,q] A[j,k,q] = (P P^T + D D^T)[i,j]``, i.e. for
+      each claim, the products of their statement counts with the same stance;
+    * conflict:   ``K[i,j] = sum_k (P[i,k] D[j,k] + D[i,k] P[j,k]) = (P D^T + D P^T)[i,j]``;
+    * subtract:   ``C[i,j] - K[i,j]`` (each normalised first, as DNA does);
+    * ignore:     ``sum_k (P+D)[i,k] (P+D)[j,k]`` (co-occurrence, stance ignored).
+
+    Normalisations divide each cell by a denominator built from the activities
+    ``n_i = sum_k,q A[i,k,q]``:
+
+    * ``average``: ``(n_i + n_j) / 2``;
+    * ``jaccard``: ``m10 + m01 + m11`` with ``m11 = sum_k,q A[i,k,q] A[j,k,q]`` over the cells
+      both use, ``m10 = sum A[i,k,q]`` over the cells ``j`` does not use and ``m01`` the other
+      way round; with one statement per cell this is ``|I & J| / |I | J|``;
+    * ``cosine``:  ``sqrt(n_i^2) * sqrt(n_j^2) = n_i * n_j``. This is DNA's implementation
+      (``Exporter.computeOneModeMatrix``), kept for compatibility: it is the product of the
+      activities, not the Euclidean norms of the rows.
+
+    Claim x claim networks are the same with the roles swapped (``P^T``, ``D^T``).
+    """
+    if mode not in ("actor", "claim"):
+        raise KgError(f"mode must be 'actor' or 'claim', not {mode!r}")
+    _check(aggregation, ONE_MODE_AGGREGATIONS, "one-mode aggregation")
+    _check(normalization, ONE_MODE_NORMALISATIONS, "one-mode normalisation")
+    P, D = table.stance_counts()
+    ids, labels = table.actor_ids, table.actor_labels
+    if mode == "claim":
+        P, D = P.T.tocsr(), D.T.tocsr()
+        ids, labels = table.claim_ids, table.claim_labels
+    X = sp.hstack([D, P], format="csr")  # rows x (claims * qualifier levels)
+    activity = np.asarray(X.sum(axis=1)).ravel()
+    congruence = X @ X.T
+    agree_disagree = P @ D.T
+    conflict = agree_disagree + agree_disagree.T  # P D^T + D P^T with one product
+    cooccurrence = None
+    if aggregation == "ignore":
+        N = P + D
+        cooccurrence = N @ N.T
+    xb = None
+    if normalization == "jaccard":
+        xb = sp.csr_matrix(X @ (X > 0).astype(float).T)
+    norm = _normaliser(normalization, activity, congruence, xb)
+    congruence, conflict = norm(congruence), norm(conflict)
+    if aggregation == "congruence":
+        weight = congruence
+    elif aggregation == "conflict":
+        weight = conflict
+    elif aggregation == "subtract":
+        weight = sp.csr_matrix(congruence - conflict)
+    else:
+        weight = norm(cooccurrence)
+    return OneMode(ids, labels, congruence, conflict, weight, activity, aggregation, normalization)
+
+
+def _normaliser(normalization: str, activity: np.ndarray, raw_congruence: sp.csr_matrix,
+                xb: sp.csr_matrix | None):
+    """A function that zeroes the diagonal of a square matrix and divides its cells by DNA's
+    denominator for ``normalization`` (see :func:`one_mode`). Works on the CSR arrays in place
+    of a copy: no per-cell indexing, so it stays linear in the number of ties."""
+    overlap = raw_congruence if normalization == "jaccard" else None
+
+    def apply(W: sp.spmatrix) -> sp.csr_matrix:
+        if normalization == "no":  # only the diagonal goes: one sparse subtraction
+            W = sp.csr_matrix(W, dtype=float)
+            W = sp.csr_matrix(W - sp.diags(W.diagonal()))
+            W.eliminate_zeros()
+            return W
+        W = sp.csr_matrix(W, dtype=float, copy=True)
+        W.sum_duplicates()
+        W.sort_indices()
+        rows = np.repeat(np.arange(W.shape[0]), np.diff(W.indptr))
+        cols = W.indices
+        W.data[rows == cols] = 0.0
+        if normalization == "average":
+            denominator = (activity[rows] + activity[cols]) / 2.0
+        elif normalization == "cosine":
+            denominator = activity[rows] * activity[cols]
+        else:  # jaccard: m10 + m01 + m11, read off products with the same sparsity pattern
+            m11 = _aligned(overlap, W)
+            i_on_j = _aligned(xb, W)  # sum of A[i] over the cells j uses
+            j_on_i = _aligned(sp.csr_matrix(xb.T), W)
+            denominator = (activity[rows] - i_on_j) + (activity[cols] - j_on_i) + m11
+        np.divide(W.data, denominator, out=W.data, where=denominator != 0)
+        W.data[denominator == 0] = 0.0
+        W.eliminate_zeros()
+        return W
+
+    return apply
+
+
+def _aligned(source: sp.spmatrix, pattern: sp.csr_matrix) -> np.ndarray:
+    """The values of ``source`` at the stored cells of ``pattern`` (CSR order), zero elsewhere."""
+    source = sp.csr_matrix(source, dtype=float)
+    source.sum_duplicates()
+    source.sort_indices()
+    if np.array_equal(source.indptr, pattern.indptr) and np.array_equal(source.indices, pattern.indices):
+        return source.data
+    rows = np.repeat(np.arange(pattern.shape[0]), np.diff(pattern.indptr))
+    return np.asarray(source[rows, pattern.indices], dtype=float).ravel()
+
+
+# --- graphs, coalitions, polarisation ------------------------------------------------------
+
+
+def to_graph(net: OneMode, matrix: sp.spmatrix | None = None, threshold: float = 0.0,
+             max_edges: int | None = None) -> nx.Graph:
+    """An undirected networkx graph of the active nodes, with an edge where the absolute weight
+    is above ``threshold``; ``congruence`` and ``conflict`` are kept on each edge as attributes.
+
+    ``max_edges`` keeps only that many of the strongest ties (big networks: threshold before
+    building the graph, not after); among equal weights at the cut, the first in matrix order.
+    """
+    W = sp.triu(sp.csr_matrix(matrix if matrix is not None else net.weight), k=1).tocoo()
+    keep = np.flatnonzero(np.abs(W.data) > threshold)
+    if max_edges is not None and len(keep) > max_edges:
+        strongest = np.argpartition(-np.abs(W.data[keep]), max_edges - 1)[:max_edges]
+        keep = np.sort(keep[strongest])  # exactly max_edges ties; equal weights at the cut by position
+    rows, cols, weights = W.row[keep], W.col[keep], W.data[keep]
+    C = sp.csr_matrix(net.congruence)
+    K = sp.csr_matrix(net.conflict)
+    congruence = np.asarray(C[rows, cols]).ravel() if len(rows) else np.array([])
+    conflict = np.asarray(K[rows, cols]).ravel() if len(rows) else np.array([])
+    graph = nx.Graph()
+    for n in np.flatnonzero(net.activity > 0):
+        graph.add_node(net.ids[n], label=net.labels[n], statements=int(net.activity[n]))
+    graph.add_edges_from(
+        (net.ids[r], net.ids[c], {"weight": float(w), "congruence": float(cg), "conflict": float(cf)})
+        for r, c, w, cg, cf in zip(rows, cols, weights, congruence, conflict, strict=True)
+    )
+    return graph
+
+
+def coalitions(graph: nx.Graph, seed: int = 0) -> list[list[str]]:
+    """Coalitions: Louvain communities of the positive-weight edges (deterministic for a seed).
+
+    Sorted largest first, members sorted; an actor without positive ties is a coalition of one.
+    """
+    positive = nx.Graph()
+    positive.add_nodes_from(graph.nodes)
+    positive.add_edges_from((u, v, {"weight": d["weight"]}) for u, v, d in graph.edges(data=True)
+                            if d["weight"] > 0)
+    if positive.number_of_edges() == 0:
+        found = [{n} for n in positive.nodes]
+    else:
+        found = nx.community.louvain_communities(positive, weight="weight", seed=seed)
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def polarisation(net: OneMode, groups: Sequence[Sequence[str]]) -> float:
+    """How much the coalitions oppose each other, in [0, 1].
+
+    ``between conflict / (between conflict + between congruence + within conflict)``, summed
+    over pairs of actors with the (normalised) congruence and conflict weights: 1 when actors
+    of different coalitions only ever disagree and nobody disagrees inside a coalition, 0 when
+    there is no disagreement across coalitions (e.g. when every statement agrees). DNA itself
+    does not define one polarisation score; this one is documented here and in the README.
+    """
+    member = {a: g for g, group in enumerate(groups) for a in group}
+    index = np.array([member.get(a, -1) for a in net.ids])
+
+    def split(M: sp.spmatrix) -> tuple[float, float]:
+        T = sp.triu(sp.csr_matrix(M), k=1).tocoo()
+        gi, gj = index[T.row], index[T.col]
+        placed = (gi >= 0) & (gj >= 0)
+        same = placed & (gi == gj)
+        return float(T.data[same].sum()), float(T.data[placed & ~same].sum())
+
+    _, between_congruence = split(net.congruence)
+    within_conflict, between_conflict = split(net.conflict)
+    total = between_conflict + between_congruence + within_conflict
+    return between_conflict / total if total > 0 else 0.0
+
+
+# --- time ----------------------------------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_duration(text: str, option: str) -> int:
+    """Days in a duration such as ``365d``, ``4w``, ``6m`` (30 days) or ``1y`` (365 days)."""
+    match = _DURATION.match(text or "")
+    if not match or int(match[1]) == 0:
+        raise KgError(f"{option}: expected a positive duration such as 365d, 4w, 6m or 1y, not {text!r}")
+    return int(match[1]) * _UNIT_DAYS[match[2]]
+
+
+def windows(table: StatementTable, size_days: int, step_days: int) -> list[tuple[date, date, StatementTable]]:
+    """Moving windows over the dated statements: ``[start, start + size)`` for ``start`` =
+    first date, first date + step, ... while ``start`` is not after the last date.
+
+    Each window's table keeps the full index spaces (see :class:`StatementTable`).
+    """
+    dated = table.select(~np.isnat(table.day))
+    if len(dated) == 0:
+        return []
+    first, last = dated.day.min().astype(date), dated.day.max().astype(date)
+    out = []
+    start = first
+    while start <= last:
+        end = start + timedelta(days=size_days - 1)
+        out.append((start, end, dated.between(start, end)))
+        start += timedelta(days=step_days)
+    return out
+
+
+def _check(value: str, allowed: Sequence[str], what: str) -> None:
+    if value not in allowed:
+        raise KgError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")

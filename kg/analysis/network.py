@@ -1,0 +1,347 @@
+"""``kg analyze``'s analysis: discourse networks, coalitions, centrality and argument standing,
+gathered into one :class:`Analysis`, rendered as a terminal report or as JSON.
+
+The numbers come from :mod:`kg.analysis.discourse` (DNA-style networks) and :mod:`kg.analysis.arguments`
+(support/attack graph, grounded semantics); this module only combines and presents them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from kg.analysis import arguments, discourse
+from kg.analysis.discourse import OneMode, StatementTable
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from kg.stores.base import Store
+
+BETWEENNESS_BUDGET = 2_000_000  # pivots x (nodes + edges); above it, betweenness is sampled
+MAX_NAMES = 12  # members named per coalition in the terminal report
+MAX_EDGES = 100_000  # edges kept in the actor graph (strongest first) before networkx sees it
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to analyse and how (the ``kg analyze`` options)."""
+
+    actor: str = "person"
+    aggregation: str = "congruence"
+    normalization: str = "no"
+    two_mode_aggregation: str = "combine"
+    two_mode_normalization: str = "no"
+    start: date | None = None
+    end: date | None = None
+    window_days: int | None = None
+    step_days: int | None = None
+    seed: int = 0
+    max_edges: int = MAX_EDGES
+
+
+@dataclass
+class Structure:
+    """Coalitions, polarisation and centrality of one actor network."""
+
+    graph: nx.Graph
+    coalitions: list[list[str]]
+    polarisation: float
+    centrality: dict[str, dict[str, float | None]]
+    isolated: list[str]
+    bridging: list[str]
+
+
+@dataclass
+class Analysis:
+    """Everything ``kg analyze`` computed, kept as matrices and graphs for the exports."""
+
+    options: Options
+    table: StatementTable
+    two_mode: sp.csr_matrix  # actor x claim
+    actors: OneMode
+    claims: OneMode
+    structure: Structure
+    argument_graph: nx.MultiDiGraph
+    standings: list[arguments.ClaimStanding]
+    windows: list[dict] = field(default_factory=list)
+
+    def label(self, node: str) -> str:
+        """A human name for an actor or claim id."""
+        if node in self._labels:
+            return self._labels[node]
+        data = self.argument_graph.nodes.get(node)
+        if data:
+            return data["label"]
+        return self.argument_graph.graph.get("producer_labels", {}).get(node, node)
+
+    @property
+    def _labels(self) -> dict[str, str]:
+        if not hasattr(self, "_label_cache"):
+            t = self.table
+            self._label_cache = {**dict(zip(t.claim_ids, t.claim_labels, strict=True)),
+                                 **dict(zip(t.actor_ids, t.actor_labels, strict=True))}
+        return self._label_cache
+
+    def stances(self) -> dict[str, dict[str, list[str]]]:
+        """For each claim id: the actors agreeing and disagreeing (sorted ids)."""
+        t = self.table
+        out: dict[str, dict[str, set[str]]] = {}
+        for a, c, agree in zip(t.actor, t.claim, t.agree, strict=True):
+            entry = out.setdefault(t.claim_ids[c], {"agree": set(), "disagree": set()})
+            entry["agree" if agree else "disagree"].add(t.actor_ids[a])
+        return {c: {k: sorted(v) for k, v in e.items()} for c, e in sorted(out.items())}
+
+    def coalition_claims(self, members: list[str]) -> list[tuple[str, int]]:
+        """Claims agreed with by at least two members of a coalition, with how many agree."""
+        counts: dict[str, int] = {}
+        for claim, stance in self.stances().items():
+            n = len(set(stance["agree"]) & set(members))
+            if n >= 2:
+                counts[claim] = n
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def to_dict(self) -> dict:
+        """The analysis as plain JSON-ready data."""
+        o, s = self.options, self.structure
+        stances = self.stances()
+        group_of = {a: i + 1 for i, g in enumerate(s.coalitions) for a in g}
+        standing = {c.id: c for c in self.standings}
+        return {
+            "settings": {
+                "actor": o.actor, "aggregation": o.aggregation, "normalization": o.normalization,
+                "two_mode_aggregation": o.two_mode_aggregation,
+                "two_mode_normalization": o.two_mode_normalization,
+                "from": o.start.isoformat() if o.start else None,
+                "to": o.end.isoformat() if o.end else None,
+                "window_days": o.window_days, "step_days": o.step_days, "seed": o.seed,
+                "dates": "dct:date of the statement, else dkg:earliestDate of its source",
+            },
+            "statements": len(self.table),
+            "actors": [
+                {"id": n, "label": self.label(n), "statements": d["statements"],
+                 "coalition": group_of.get(n), **s.centrality.get(n, {})}
+                for n, d in sorted(s.graph.nodes(data=True))
+            ],
+            "edges": [
+                {"source": u, "target": v, **d} for u, v, d in sorted(s.graph.edges(data=True))
+            ],
+            "coalitions": [
+                {"id": i + 1, "members": g, "labels": [self.label(a) for a in g],
+                 "shared_claims": [{"claim": c, "agreeing_members": n}
+                                   for c, n in self.coalition_claims(g)]}
+                for i, g in enumerate(s.coalitions)
+            ],
+            "polarisation": s.polarisation,
+            "isolated": s.isolated,
+            "bridging": s.bridging,
+            "claims": [
+                {**standing[c].as_dict(), "agree": stances.get(c, {}).get("agree", []),
+                 "disagree": stances.get(c, {}).get("disagree", [])}
+                for c in sorted(standing)
+            ],
+            "arguments": {
+                status: sorted(n for n, st in arguments.grounded(self.argument_graph).items() if st == status)
+                for status in (arguments.ACCEPTED, arguments.REJECTED, arguments.UNDECIDED)
+            },
+            "windows": self.windows,
+        }
+
+
+def analyse(graph_store: Store, options: Options) -> Analysis:
+    """Run the whole analysis on a store."""
+    table = discourse.load_statements(graph_store, options.actor).between(options.start, options.end)
+    actors = discourse.one_mode(table, "actor", options.aggregation, options.normalization)
+    claims = discourse.one_mode(table, "claim", options.aggregation, options.normalization)
+    two = discourse.two_mode(table, options.two_mode_aggregation, options.two_mode_normalization)
+    structure = structure_of(actors, options)
+    argument_graph = arguments.load(graph_store)
+    analysis = Analysis(options, table, two, actors, claims, structure, argument_graph,
+                        arguments.standings(argument_graph))
+    if options.window_days:
+        analysis.windows = window_series(table, options)
+    return analysis
+
+
+def structure_of(net: OneMode, options: Options) -> Structure:
+    """Coalitions, polarisation, centrality, isolated and bridging actors of ``net``."""
+    graph = discourse.to_graph(net, max_edges=options.max_edges)
+    groups = discourse.coalitions(graph, options.seed)
+    positive = nx.Graph()
+    positive.add_nodes_from(graph.nodes)
+    positive.add_edges_from((u, v, {"weight": d["weight"], "distance": 1.0 / d["weight"]})
+                            for u, v, d in graph.edges(data=True) if d["weight"] > 0)
+    centrality = centralities(positive, options.seed)
+    group_of = {a: i for i, g in enumerate(groups) for a in g}
+    isolated = sorted(n for n in graph.nodes if graph.degree(n) == 0)
+    bridging = [n for n in positive.nodes if any(group_of[m] != group_of[n] for m in positive.neighbors(n))]
+    bridging.sort(key=lambda n: (-(centrality[n]["betweenness"] or 0.0), n))
+    return Structure(graph, groups, discourse.polarisation(net, groups), centrality, isolated, bridging)
+
+
+def centralities(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float | None]]:
+    """Degree (share of other nodes tied to), strength (sum of tie weights), betweenness
+    (shortest paths with distance 1/weight; exact while nodes x (nodes + edges) stays within
+    :data:`BETWEENNESS_BUDGET`, else sampled from as many pivots as the budget allows, at least
+    10, seeded) and eigenvector centrality (weighted, computed on
+    the largest connected component when it has at least three nodes; ``None`` elsewhere,
+    where it is not defined)."""
+    n = graph.number_of_nodes()
+    degree = nx.degree_centrality(graph) if n > 1 else dict.fromkeys(graph.nodes, 0.0)
+    strength = dict(graph.degree(weight="weight"))
+    size = n + graph.number_of_edges()
+    k = None if n * size <= BETWEENNESS_BUDGET else min(n, max(10, BETWEENNESS_BUDGET // size))
+    betweenness = nx.betweenness_centrality(graph, k=k, weight="distance", seed=seed) if n > 2 else {}
+    eigen: dict[str, float] = {}
+    if graph.number_of_edges():
+        largest = max(nx.connected_components(graph), key=lambda c: (len(c), sorted(c)))
+        if len(largest) >= 3:
+            try:
+                eigen = nx.eigenvector_centrality_numpy(graph.subgraph(largest), weight="weight")
+            except (nx.NetworkXException, ArithmeticError, ValueError):
+                eigen = {}
+    return {
+        node: {"degree": round(degree.get(node, 0.0), 6), "strength": float(strength.get(node, 0.0)),
+               "betweenness": round(betweenness.get(node, 0.0), 6),
+               "eigenvector": round(abs(eigen[node]), 6) if node in eigen else None}
+        for node in graph.nodes
+    }
+
+
+def window_series(table: StatementTable, options: Options) -> list[dict]:
+    """One summary (and edge list) per moving window: statements, actors, coalitions, polarisation."""
+    out = []
+    step = options.step_days or options.window_days
+    for start, end, part in discourse.windows(table, options.window_days, step):
+        net = discourse.one_mode(part, "actor", options.aggregation, options.normalization)
+        graph = discourse.to_graph(net, max_edges=options.max_edges)
+        groups = discourse.coalitions(graph, options.seed)
+        out.append({
+            "start": start.isoformat(), "end": end.isoformat(), "statements": len(part),
+            "actors": graph.number_of_nodes(), "edges": graph.number_of_edges(),
+            "coalitions": [g for g in groups if len(g) > 1],
+            "polarisation": discourse.polarisation(net, groups),
+            "edge_list": [{"source": u, "target": v, **d} for u, v, d in sorted(graph.edges(data=True))],
+        })
+    return out
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def to_json(analysis: Analysis) -> str:
+    """The analysis as indented JSON."""
+    return json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, default=_plain)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def print_report(analysis: Analysis, console: Console, top: int = 10) -> None:
+    """A readable report: coalitions, who backs and contests what, centrality, what stands."""
+    o, s = analysis.options, analysis.structure
+    name = analysis.label
+    when = ""
+    if o.start or o.end:
+        when = f", {o.start or '…'} to {o.end or '…'}"
+    console.print(f"[bold]Discourse network[/bold] ({escape(o.actor)} actors, {escape(o.aggregation)}, "
+                  f"normalisation {escape(o.normalization)}{escape(when)}): "
+                  f"{len(analysis.table)} statements, {s.graph.number_of_nodes()} actors, "
+                  f"{s.graph.number_of_edges()} ties")
+
+    console.print("\n[bold]Coalitions[/bold] (Louvain on positive ties, seed "
+                  f"{o.seed}); polarisation {s.polarisation:.3f}")
+    groups = [g for g in s.coalitions if len(g) > 1]
+    for i, group in enumerate(groups):
+        if i == top:
+            console.print(f"  … and {len(groups) - top} more coalitions", style="dim")
+            break
+        shared = analysis.coalition_claims(group)[:3]
+        names = ", ".join(name(a) for a in group[:MAX_NAMES])
+        more = f" … and {len(group) - MAX_NAMES} more" if len(group) > MAX_NAMES else ""
+        console.print(f"  {i + 1}. " + escape(names + more) + f" [dim]({len(group)} actors)[/dim]")
+        if shared:
+            console.print("     agree on: " + escape("; ".join(f"{name(c)} ({n})" for c, n in shared)),
+                          style="dim")
+    if s.isolated:
+        more = f" … and {len(s.isolated) - MAX_NAMES} more" if len(s.isolated) > MAX_NAMES else ""
+        console.print("  isolated (share no claim): "
+                      + escape(", ".join(name(a) for a in s.isolated[:MAX_NAMES]) + more), style="dim")
+
+    _print_claims(analysis, console, top)
+    _print_centrality(analysis, console, top)
+    _print_arguments(analysis, console)
+    if analysis.windows:
+        table = Table(title="Moving windows", header_style="bold")
+        for col in ("from", "to", "statements", "actors", "ties", "coalitions", "polarisation"):
+            table.add_column(col)
+        for w in analysis.windows:
+            table.add_row(w["start"], w["end"], str(w["statements"]), str(w["actors"]), str(w["edges"]),
+                          str(len(w["coalitions"])), f"{w['polarisation']:.3f}")
+        console.print(table)
+
+
+def _print_claims(analysis: Analysis, console: Console, top: int) -> None:
+    stances = analysis.stances()
+    standing = {c.id: c for c in analysis.standings}
+    ranked = sorted(stances, key=lambda c: (-(len(stances[c]["agree"]) + len(stances[c]["disagree"])), c))
+    table = Table(title="Who backs what, and what contests it", header_style="bold", show_lines=True)
+    for col in ("claim", "agree", "disagree", "contested by", "grounded"):
+        table.add_column(col, overflow="fold")
+    for claim in ranked[:top]:
+        st = standing.get(claim)
+        contested = ", ".join(f"{analysis.label(a)} ({standing[a].status if a in standing else 'evidence'})"
+                              for a in (st.attacked_by if st else []))
+        table.add_row(escape(analysis.label(claim)),
+                      escape(", ".join(analysis.label(a) for a in stances[claim]["agree"])),
+                      escape(", ".join(analysis.label(a) for a in stances[claim]["disagree"])),
+                      escape(contested), escape(st.status if st else ""))
+    console.print(table)
+
+
+def _print_centrality(analysis: Analysis, console: Console, top: int) -> None:
+    s = analysis.structure
+    ranked = sorted(s.centrality.items(), key=lambda kv: (-kv[1]["strength"], kv[0]))
+    table = Table(title="Central actors", header_style="bold")
+    for col in ("actor", "degree", "strength", "betweenness", "eigenvector", "bridging"):
+        table.add_column(col)
+    bridging = set(s.bridging)
+    for node, c in ranked[:top]:
+        eig = "" if c["eigenvector"] is None else f"{c['eigenvector']:.3f}"
+        table.add_row(escape(analysis.label(node)), f"{c['degree']:.3f}", f"{c['strength']:g}",
+                      f"{c['betweenness']:.3f}", eig, "yes" if node in bridging else "")
+    console.print(table)
+
+
+def _print_arguments(analysis: Analysis, console: Console) -> None:
+    claims = analysis.standings
+    console.print("\n[bold]Arguments[/bold] (grounded semantics over attack links; evidence counts as "
+                  "arguments)")
+    for status in (arguments.ACCEPTED, arguments.REJECTED, arguments.UNDECIDED):
+        these = [c for c in claims if c.status == status]
+        console.print(f"  {status} ({len(these)}): " + escape(", ".join(c.label for c in these) or "none"))
+    mass = sorted((c for c in claims if c.evidence), key=lambda c: (-len(c.evidence), c.id))
+    table = Table(title="Evidence beneath claims (through support chains)", header_style="bold")
+    for col in ("claim", "evidence", "producers", "status"):
+        table.add_column(col, overflow="fold")
+    for c in mass:
+        table.add_row(escape(c.label), str(len(c.evidence)),
+                      escape(", ".join(analysis.label(p) for p in c.producers)), c.status)
+    console.print(table)
+    unsupported = [c.label for c in claims if c.unsupported]
+    single = [c.label for c in claims if c.single_source]
+    console.print(f"  unsupported ({len(unsupported)}): " + escape(", ".join(unsupported) or "none"))
+    console.print(f"  single-source ({len(single)}): " + escape(", ".join(single) or "none"))

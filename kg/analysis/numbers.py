@@ -1,0 +1,217 @@
+"""Check the numbers: a quantitative claim against the quantities of the evidence linked to it.
+
+The build runs :func:`record` on every new store (a post-build step), so each verdict and the
+arithmetic behind it are ``dkg:NumberCheck`` nodes that SPARQL can ask for; ``kg check`` and
+``kg trace`` read them back.
+
+How a pair is compared (units come from the ontology: QUDT conversion multipliers and quantity
+kinds, so "48 percent" and "0.48" compare):
+
+* the evidence's observed value is ``numerator / denominator`` when both are given (a share such
+  as 31 of 372), else ``value / baseline`` when the claim is a ratio and the evidence has a
+  baseline ("twice as many": 6 against 3), else ``value``;
+* a claimed rate (e.g. per day) against an evidence count over a period is ``count / period``
+  (372 uses in the 365 days to 31 March 2018 = 1.02 per day);
+* otherwise both must have the same quantity kind; the observed value is converted to the
+  claim's unit through the SI multipliers.
+
+Comparators, for a claimed value ``v`` and an observed value ``t`` (in the claim's unit):
+
+* exactly: ``t`` rounds to ``v`` at the precision ``v`` is written in;
+* about: ``|t - v| <= 10% of |v|``;
+* almost: ``0.9 v <= t <= v`` (just under the stated figure);
+* less-than ``t < v``; at-most ``t <= v``; more-than ``t > v``; at-least ``t >= v``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg.model.namespaces import DKG
+from kg.queries import catalogue as queries
+from kg.stores.base import Store, python
+
+ABOUT = 0.10  # relative tolerance of "about" and "almost"
+DAY_SECONDS = 86_400.0
+QK = "http://qudt.org/vocab/quantitykind/"
+RATIO_KIND = URIRef(QK + "DimensionlessRatio")
+RATE_KIND = URIRef(QK + "Frequency")
+COUNT_KIND = URIRef(QK + "Dimensionless")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity as the number check sees it (read from ``queries/quantity-details.rq``)."""
+
+    iri: URIRef
+    id: str
+    measure: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    baseline: float | None
+    comparator: str
+    unit_label: str
+    multiplier: float | None
+    kind: URIRef | None
+    start: date | None
+    end: date | None
+
+    def stated(self) -> tuple[float, str]:
+        """The claim's own figure and how it is written ("1 / 10", "50 percent")."""
+        if self.value is None and self.numerator is not None and self.denominator:
+            return self.numerator / self.denominator, f"{fmt(self.numerator)} / {fmt(self.denominator)}"
+        assert self.value is not None
+        return self.value, f"{fmt(self.value)} {self.unit_label}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one comparison."""
+
+    verdict: URIRef
+    arithmetic: str
+    observed: float | None = None
+    stated: float | None = None
+
+
+def fmt(x: float) -> str:
+    """A number as people write it: no trailing zeros, at most four significant decimals."""
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", "")
+    return f"{x:.4g}" if abs(x) < 1 else f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def load_quantities(graph_store: Store) -> dict[URIRef, Quantity]:
+    """Every quantity in the store, keyed by IRI."""
+    out: dict[URIRef, Quantity] = {}
+    for row in graph_store.query(queries.named("quantity-details").text).dicts():
+        iri = URIRef(row["quantity"])
+        out[iri] = Quantity(
+            iri=iri,
+            id=str(row["id"]),
+            measure=str(row["measure"]),
+            value=_float(python(row["value"])),
+            numerator=_float(python(row["numerator"])),
+            denominator=_float(python(row["denominator"])),
+            baseline=_float(python(row["baseline"])),
+            comparator=str(row["comparator"]),
+            unit_label=str(row["unitLabel"]),
+            multiplier=_float(python(row["multiplier"])),
+            kind=URIRef(row["quantityKind"]) if row["quantityKind"] else None,
+            start=python(row["start"]) if row["start"] else None,  # type: ignore[arg-type]
+            end=python(row["end"]) if row["end"] else None,  # type: ignore[arg-type]
+        )
+    return out
+
+
+def decimals(x: float) -> int:
+    """How many decimals ``x`` is written with (71 -> 0, 0.1 -> 1)."""
+    text = repr(float(x)).rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def satisfies(comparator: str, observed: float, stated: float) -> tuple[bool, str]:
+    """Whether ``observed`` satisfies "``comparator`` ``stated``", and the test in words."""
+    if comparator == "about":
+        low, high = stated * (1 - ABOUT), stated * (1 + ABOUT)
+        return min(low, high) <= observed <= max(low, high), f"within ±10% ({fmt(low)}–{fmt(high)})"
+    if comparator == "almost":
+        low = stated * (1 - ABOUT)
+        return low <= observed <= stated, f"just under ({fmt(low)}–{fmt(stated)})"
+    if comparator == "less-than":
+        return observed < stated, f"< {fmt(stated)}"
+    if comparator == "at-most":
+        return observed <= stated, f"<= {fmt(stated)}"
+    if comparator == "more-than":
+        return observed > stated, f"> {fmt(stated)}"
+    if comparator == "at-least":
+        return observed >= stated, f">= {fmt(stated)}"
+    half = 0.5 * 10 ** -decimals(stated)
+    return abs(observed - stated) <= half + 1e-12, f"= {fmt(stated)} (to the precision stated)"
+
+
+def compare(claim: Quantity, evidence: Quantity) -> Verdict:
+    """Compare a claim's quantity with one evidence quantity; see the module docstring."""
+    stated, stated_text = claim.stated()
+    if claim.kind is None or claim.multiplier is None:
+        return Verdict(DKG.NotComparable, f"the claim's unit ({claim.unit_label}) has no conversion")
+    # 1. what the evidence observed, in the claim's unit
+    if evidence.numerator is not None and evidence.denominator:
+        raw = evidence.numerator / evidence.denominator
+        how = f"{fmt(evidence.numerator)} / {fmt(evidence.denominator)} = {fmt(raw)}"
+        if claim.kind != RATIO_KIND:
+            return Verdict(DKG.NotComparable, f"{how} is a share; the claim is in {claim.unit_label}")
+        observed = raw / claim.multiplier
+        if claim.multiplier != 1:
+            how += f" = {fmt(observed)} {claim.unit_label}"
+    elif claim.kind == RATIO_KIND and claim.multiplier == 1 and evidence.baseline:
+        observed = (evidence.value or 0) / evidence.baseline
+        how = f"{fmt(evidence.value or 0)} / {fmt(evidence.baseline)} = {fmt(observed)} times"
+    elif claim.kind == RATE_KIND and evidence.kind == COUNT_KIND and evidence.start and evidence.end:
+        days = (evidence.end - evidence.start).days + 1
+        per_second = (evidence.value or 0) / (days * DAY_SECONDS)
+        observed = per_second / claim.multiplier
+        how = (f"{fmt(evidence.value or 0)} in {days} days ({evidence.start} to {evidence.end}) "
+               f"= {fmt(observed)} {claim.unit_label}")
+    elif evidence.kind == claim.kind and evidence.value is not None and evidence.multiplier is not None:
+        observed = evidence.value * evidence.multiplier / claim.multiplier
+        how = f"{fmt(evidence.value)} {evidence.unit_label}"
+        if evidence.multiplier != claim.multiplier:
+            how += f" = {fmt(observed)} {claim.unit_label}"
+    else:
+        return Verdict(
+            DKG.NotComparable,
+            f"{evidence.id} ({evidence.unit_label}) cannot be converted to the claim's {claim.unit_label}",
+        )
+    ok, test = satisfies(claim.comparator, observed, stated)
+    word = "consistent" if ok else "inconsistent"
+    arithmetic = f"{how}; claim: {claim.comparator} {stated_text}; {fmt(observed)} {test}: {word}"
+    return Verdict(DKG.Consistent if ok else DKG.Inconsistent, arithmetic, observed, stated)
+
+
+def check_all(graph_store: Store) -> list[tuple[dict, Verdict]]:
+    """Every number check of the store: (input row, verdict), in a stable order."""
+    quantities = load_quantities(graph_store)
+    results = []
+    for row in graph_store.query(queries.named("number-check-inputs").text).dicts():
+        claim_q = quantities[URIRef(row["claimQuantity"])]
+        if row["evidenceQuantity"] is None:
+            variable = row["variable"]
+            reason = (f"no evidence linked to the claim reports '{variable}'" if variable
+                      else "the claim's quantity names no variable to check against")
+            results.append((row, Verdict(DKG.NotComparable, reason)))
+            continue
+        results.append((row, compare(claim_q, quantities[URIRef(row["evidenceQuantity"])])))
+    return results
+
+
+def record(graph_store: Store) -> None:
+    """Post-build step: compute every number check and insert it as a dkg:NumberCheck node."""
+    graph = Graph()
+    for row, verdict in check_all(graph_store):
+        claim = URIRef(row["claim"])
+        key = f"{row['claimQuantity']}|{row['evidenceQuantity']}"
+        node = URIRef(f"{claim}/check/{hashlib.sha1(key.encode()).hexdigest()[:12]}")
+        graph.add((node, RDF.type, DKG.NumberCheck))
+        graph.add((node, DKG.checksClaim, claim))
+        graph.add((node, DKG.claimQuantity, URIRef(row["claimQuantity"])))
+        if row["evidenceQuantity"] is not None:
+            graph.add((node, DKG.evidenceQuantity, URIRef(row["evidenceQuantity"])))
+            graph.add((node, DKG.checkedAgainst, URIRef(row["evidence"])))
+        graph.add((node, DKG.verdict, verdict.verdict))
+        graph.add((node, DKG.arithmetic, Literal(verdict.arithmetic)))
+        for prop, value in ((DKG.observedValue, verdict.observed), (DKG.statedValue, verdict.stated)):
+            if value is not None:
+                graph.add((node, prop, Literal(Decimal(f"{value:.6f}").normalize(), datatype=XSD.decimal)))
+    graph_store.insert(graph)

@@ -1,0 +1,311 @@
+"""Trace the evidence behind a claim: who says it, what backs or contests it, where exactly.
+
+:func:`trace` walks from one claim, level by level, through the support/attack links to
+evidence and to other claims, down to ``depth`` levels, expanding each claim once (a repeat
+is a reference marked ``"seen": true``).
+:func:`trace_all` gives one row per claim with flags. Both return plain JSON-able data;
+``kg.cli.trace`` renders them. All SPARQL is in ``queries/trace-*.rq``.
+
+JSON shape of :func:`trace` (``kg trace CLAIM --format json``)::
+
+    {
+      "claim": CLAIM,                  # the root
+      "depth": 3
+    }
+    CLAIM = {
+      "iri", "id", "label", "text", "kind",
+      "quantity": QUANTITY | null,
+      "number_checks": [{"evidence", "quantity", "verdict", "arithmetic", "observed", "stated"}],
+      "statements": [{"id", "stance", "speaker": {"id", "label"}, "for": {"id", "label"},
+                      "date", "earliest_date", "mode", "quote": QUOTE}],
+      "links": [LINK],                 # empty when the depth is exhausted
+      "seen": false                    # true: already shown elsewhere in this tree; not expanded
+    }
+    LINK = {"id", "polarity": "support"|"attack", "basis": "stated"|"implied",
+            "asserted_by": {"id", "label"}, "quote": QUOTE,
+            "premise": EVIDENCE | CLAIM}
+    EVIDENCE = {"type": "evidence", "iri", "id", "label", "kind", "produced_by", "commissioned_by",
+                "design", "site", "sample_size", "sample_unit", "population", "place",
+                "period": {"start", "end", "label"}, "quote": QUOTE | null,
+                "quantities": [QUANTITY]}
+    QUANTITY = {"id", "measure", "comparator", "value", "unit", "numerator", "denominator",
+                "baseline", "place", "period": {"start", "end"}, "quote": QUOTE | null}
+    QUOTE = {"exact", "start", "end", "source", "file", ...}   # offsets: code points, end exclusive
+
+Claims in the tree carry ``"type": "claim"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rdflib import URIRef
+
+from kg.analysis import arguments
+from kg.model.errors import KgError
+from kg.queries import catalogue as queries
+from kg.stores.base import Result, Store, python
+
+DEFAULT_DEPTH = 3
+FLAGS = ("unsupported", "single_source", "contested", "number_mismatch")
+_STOP = {"the", "and", "for", "that", "with", "should", "would", "are", "is", "be", "of", "to", "a", "an"}
+
+
+def plain(value: Any) -> Any:
+    """A query value as JSON-friendly data (dates as ISO strings, decimals as numbers)."""
+    value = python(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def plain_rows(result: Result) -> list[dict[str, Any]]:
+    """A SELECT result as rows of JSON-friendly values (see :func:`plain`)."""
+    return [{k: plain(v) for k, v in row.items()} for row in result.dicts()]
+
+
+def named_rows(graph_store: Store, name: str, **bindings: URIRef) -> list[dict[str, Any]]:
+    """The rows of the named query ``queries/<name>.rq`` as plain values."""
+    return plain_rows(graph_store.query(queries.named(name).text, bindings))
+
+
+class _Subtree:
+    """The part of the graph a trace shows, fetched level by level.
+
+    Each level binds all its claims at once (``VALUES ?node``) in ``queries/trace-*.rq``: the
+    links of level *n* give the claims of level *n + 1*, down to ``depth``; then statements,
+    number checks, quantities and evidence are fetched once for everything found. So a trace
+    costs two queries per level plus four, however wide the tree, and never reads deeper than
+    asked. A claim is expanded under the link through which the walk (breadth first) first
+    reached it — its shortest path from the root — and shown as a reference elsewhere.
+    """
+
+    def __init__(self, graph_store: Store, root: URIRef, depth: int):
+        self.store = graph_store
+        self.claims: dict[str, dict[str, Any]] = {}
+        self.links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.expand_under: dict[str, str] = {}  # claim -> the link under which it is expanded
+        evidence: list[URIRef] = []
+        frontier = [URIRef(root)]
+        for level in range(depth + 1):
+            self.claims.update({r["node"]: r for r in self.fetch("trace-claims", frontier)})
+            if level == depth or not frontier:
+                break
+            following: list[URIRef] = []
+            for link in self.fetch("trace-links", frontier):
+                self.links[link["node"]].append(link)
+                premise = link["premise"]
+                if link["isEvidence"]:
+                    evidence.append(URIRef(premise))
+                elif premise not in self.claims and premise not in self.expand_under:
+                    self.expand_under[premise] = link["link"]
+                    following.append(URIRef(premise))
+            frontier = following
+        claims = [URIRef(c) for c in self.claims]
+        evidence = list(dict.fromkeys(evidence))
+        self.statements = _group(self.fetch("trace-statements", claims), "node")
+        self.checks = _group(self.fetch("trace-number-checks", claims), "node")
+        self.quantities = _group(self.fetch("trace-quantities", claims + evidence), "node")
+        self.evidence = _group(self.fetch("trace-evidence", evidence), "node")
+        quotes = {row["quote"] for rows in (self.statements, self.quantities, self.evidence)
+                  for group in rows.values() for row in group if row["quote"]}
+        quotes.update(link["quote"] for group in self.links.values() for link in group)
+        self.quotes = {r["node"]: r for r in self.fetch("trace-quotes", [URIRef(q) for q in sorted(quotes)])}
+        named = {row[key] for key in ("producedBy", "commissionedBy", "design", "site")
+                 for group in self.evidence.values() for row in group if row[key]}
+        named.update(st["mode"] for group in self.statements.values() for st in group if st["mode"])
+        labelled = self.fetch("trace-labels", [URIRef(n) for n in sorted(named)])
+        self.labels = {r["node"]: r["label"] for r in labelled}
+
+    def fetch(self, name: str, nodes: list[URIRef]) -> list[dict[str, Any]]:
+        """Rows of a trace query for a set of nodes, bound together with VALUES."""
+        if not nodes:
+            return []
+        text = queries.with_values(queries.named(name).text, "node", nodes)
+        return plain_rows(self.store.query(text))
+
+    def label(self, iri: str | None) -> str | None:
+        """The label of a resource another query returned as an IRI."""
+        return None if iri is None else self.labels.get(iri, iri)
+
+    def quote(self, iri: str | None) -> dict[str, Any] | None:
+        """A quote's words, offsets (code points, end exclusive), context and source."""
+        if iri is None or iri not in self.quotes:
+            return None
+        q = self.quotes[iri]
+        return {"exact": q["exact"], "start": q["start"], "end": q["end"], "prefix": q["prefix"],
+                "suffix": q["suffix"], "source": q["source"], "source_title": q["sourceTitle"],
+                "file": q["sourceFile"]}
+
+    def quantity_list(self, owner: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r["id"], "measure": r["measure"], "comparator": r["comparator"], "value": r["value"],
+                "unit": r["unit"], "numerator": r["numerator"], "denominator": r["denominator"],
+                "baseline": r["baseline"], "place": r["place"],
+                "period": {"start": r["periodStart"], "end": r["periodEnd"]},
+                "quote": self.quote(r["quote"]),
+            }
+            for r in self.quantities.get(owner, [])
+        ]
+
+    def evidence_node(self, iri: str) -> dict[str, Any]:
+        rows = self.evidence[iri]
+        r = rows[0]
+        producers = sorted({self.label(row["producedBy"]) for row in rows if row["producedBy"]})
+        return {
+            "type": "evidence", "iri": iri, "id": r["id"], "label": r["label"], "kind": r["kind"],
+            "produced_by": "; ".join(producers) or None, "commissioned_by": self.label(r["commissionedBy"]),
+            "design": self.label(r["design"]), "site": self.label(r["site"]), "sample_size": r["sampleSize"],
+            "sample_unit": r["sampleUnit"], "population": r["population"], "place": r["place"],
+            "period": {"start": r["periodStart"], "end": r["periodEnd"], "label": r["periodLabel"]},
+            "quote": self.quote(r["quote"]),
+            "quantities": self.quantity_list(iri),
+        }
+
+    def claim_node(self, iri: str, under: str | None = None) -> dict[str, Any]:
+        """A claim and what lies under it; ``under`` is the link id it is reached through."""
+        r = self.claims[iri]
+        node: dict[str, Any] = {
+            "type": "claim", "iri": iri, "id": r["id"], "label": r["label"], "text": r["text"],
+            "kind": r["kind"], "seen": under is not None and self.expand_under.get(iri) != under,
+        }
+        if node["seen"]:
+            return node
+        node["quantity"] = (self.quantity_list(iri) or [None])[0]
+        node["number_checks"] = [
+            {k: c[k] for k in ("evidence", "quantity", "verdict", "arithmetic", "observed", "stated")}
+            for c in self.checks.get(iri, [])
+        ]
+        node["statements"] = [
+            {
+                "id": st["statement"], "stance": st["stance"],
+                "speaker": {"id": st["speaker"], "label": st["speakerLabel"]},
+                "for": {"id": st["org"], "label": st["orgLabel"]},
+                "date": st["date"], "earliest_date": st["earliest"], "mode": self.label(st["mode"]),
+                "quote": self.quote(st["quote"]),
+            }
+            for st in self.statements.get(iri, [])
+        ]
+        node["links"] = [
+            {
+                "id": link["link"], "polarity": link["polarity"], "basis": link["basis"],
+                "asserted_by": {"id": link["assertedBy"], "label": link["assertedByLabel"]},
+                "quote": self.quote(link["quote"]),
+                "premise": (self.evidence_node(link["premise"]) if link["isEvidence"]
+                            else self.claim_node(link["premise"], link["link"])),
+            }
+            for link in self.links.get(iri, [])
+        ]
+        return node
+
+
+def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH) -> dict[str, Any]:
+    """The evidence tree of one claim (see the module docstring for its shape)."""
+    if depth < 0:
+        raise KgError("--depth must be 0 or more")
+    subtree = _Subtree(graph_store, URIRef(claim_iri), depth)
+    if str(claim_iri) not in subtree.claims:
+        raise KgError(f"no claim {claim_iri}")
+    return {"claim": subtree.claim_node(str(claim_iri)), "depth": depth}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in _STOP}
+
+
+def find_claims(graph_store: Store, spec: str) -> list[dict[str, Any]]:
+    """Claims matching ``spec``: an id or IRI exactly, else the best word matches of labels and texts.
+
+    Words match when one starts with the other ("officer" finds "officers"), so a user can type
+    the claim as they remember it.
+    """
+    claims = named_rows(graph_store, "claims")
+    exact = [c for c in claims if spec in (c["id"], c["claim"])]
+    if exact:
+        return exact
+    wanted = _words(spec)
+    if not wanted:
+        return []
+
+    def matches(word: str, have: set[str]) -> bool:
+        return any(h == word or (min(len(h), len(word)) > 3 and (h.startswith(word) or word.startswith(h)))
+                   for h in have)
+
+    vocab = [_words(f"{c['id'].replace('-', ' ')} {c['label']} {c['text']}") for c in claims]
+    # rarer words weigh more (inverse document frequency over the claims)
+    weight = {w: math.log(1 + len(claims) / (1 + sum(matches(w, v) for v in vocab))) for w in wanted}
+    scored = []
+    for claim, have in zip(claims, vocab, strict=True):
+        hits = [w for w in wanted if matches(w, have)]
+        if len(hits) * 2 >= len(wanted):  # at least half the words must match
+            scored.append((round(sum(weight[w] for w in hits), 9), claim))
+    best = max((sc for sc, _ in scored), default=None)
+    return [c for sc, c in scored if sc == best]
+
+
+def resolve_claim(graph_store: Store, spec: str) -> URIRef:
+    """The one claim ``spec`` names; none or several is an error listing the candidates."""
+    found = find_claims(graph_store, spec)
+    if not found:
+        raise KgError(f"no claim matches {spec!r} (try 'kg query claims' for the list)")
+    if len(found) > 1:
+        listing = "; ".join(f"{c['id']} ({c['label']})" for c in found[:10])
+        more = f" (and {len(found) - 10} more)" if len(found) > 10 else ""
+        raise KgError(f"{len(found)} claims match {spec!r}: {listing}{more}. Give one id.")
+    return URIRef(found[0]["claim"])
+
+
+def trace_all(graph_store: Store) -> list[dict[str, Any]]:
+    """One row per claim: evidence and claims for and against, documents, actors, and flags.
+
+    Flags: ``unsupported`` — no evidence item lies beneath it (directly, or through a chain of
+    supporting claims); ``single_source`` — all the evidence beneath it comes from one producer
+    (the same definitions as ``kg analyze``, from :func:`kg.analysis.arguments.beneath`);
+    ``contested`` — something attacks it or someone disagrees; ``number_mismatch`` — a
+    number check of the claim came out inconsistent. ``sources`` counts the distinct source
+    documents its statements and links are quoted from.
+    """
+    producers: dict[str, set[str]] = defaultdict(set)
+    for row in named_rows(graph_store, "evidence-producers"):
+        producers[row["evidence"]].add(row["producer"])
+    edges = [(r["premise"], r["conclusion"]) for r in named_rows(graph_store, "support-edges")]
+    evidence_under, producers_under = arguments.beneath(edges, producers)
+    mismatched = {row["claim"] for row in named_rows(graph_store, "number-mismatches")}
+    rows = []
+    for r in named_rows(graph_store, "trace-all"):
+        count = {k: int(r[k] or 0) for k in (
+            "agree", "disagree", "actorsFor", "actorsAgainst", "supportingEvidence",
+            "contestingEvidence", "supportingClaims", "attackingClaims", "sources")}
+        claim = r["claim"]
+        rows.append({
+            "id": r["id"], "label": r["label"], "kind": r["kind"],
+            "supporting_evidence": count["supportingEvidence"],
+            "contesting_evidence": count["contestingEvidence"],
+            "supporting_claims": count["supportingClaims"],
+            "attacking_claims": count["attackingClaims"],
+            "evidence_beneath": len(evidence_under.get(claim, ())),
+            "producers": len(producers_under.get(claim, ())),
+            "sources": count["sources"],
+            "actors_for": count["actorsFor"], "actors_against": count["actorsAgainst"],
+            "agree": count["agree"], "disagree": count["disagree"],
+            "unsupported": not evidence_under.get(claim),
+            "single_source": len(producers_under.get(claim, ())) == 1,
+            "contested": count["contestingEvidence"] + count["attackingClaims"] + count["disagree"] > 0,
+            "number_mismatch": claim in mismatched,
+        })
+    return rows

@@ -1,0 +1,49 @@
+"""``kg import``: bring data coded in other tools into the project's own annotation format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli import KgGroup, err
+
+
+@click.group("import", cls=KgGroup)
+def import_group() -> None:
+    """Import data coded in other tools as a debate folder that 'kg build' loads."""
+
+
+@import_group.command("dna")
+@click.argument("dna_file", type=click.Path(path_type=Path))
+@click.option("--out", "folder", type=click.Path(path_type=Path), default=None,
+              help="Debate folder to write (default: data/<id>). Refuses to replace one unless --force.")
+@click.option("--id", "debate_id", default=None, help="Debate id (default: from the file name).")
+@click.option("--title", default=None, help="Debate title (default: 'Imported from FILE').")
+@click.option("--statement-type", default="DNA Statement", show_default=True,
+              help="The DNA statement type to import (needs concept, person and/or organization, "
+                   "agreement).")
+@click.option("--force", is_flag=True, help="Replace the folder if it exists (atomically).")
+def dna(dna_file: Path, folder: Path | None, debate_id: str | None, title: str | None,
+        statement_type: str, force: bool) -> None:
+    """Import a Discourse Network Analyzer (DNA 3) database, DNA_FILE (.dna, SQLite).
+
+    \b
+    Documents become sources (their text saved unchanged, dated by the DNA document date),
+    concepts become claims, persons and organizations become actors, and each statement
+    becomes a statement whose quote is the coded passage (DNA's start/stop offsets), with
+    its stance from 'agreement'. The result is an ordinary debate folder: annotation YAML
+    beside the texts, so 'kg build' anchors and checks every quote as usual.
+
+    \b
+    Example:
+      kg import dna climate.dna --out data/climate && kg build data && kg analyze
+    """
+    from kg.ingest.dna import import_dna
+
+    report = import_dna(dna_file, folder, debate_id, title, statement_type, force)
+    click.echo(f"wrote {report.folder}: debate {report.debate_id}, {report.documents} documents, "
+               f"{report.statements} statements, {report.actors} actors, {report.claims} claims")
+    for reason, count in sorted(report.skipped.items()):
+        err.print(f"skipped {count} statement(s): {reason}", markup=False)
+    err.print(f"next: kg build {report.folder}", markup=False)

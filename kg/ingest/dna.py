@@ -1,0 +1,352 @@
+"""Import a Discourse Network Analyzer (DNA 3) project into a debate folder.
+
+DNA 3 keeps a project in one SQLite file: ``DOCUMENTS`` (title, text, date), ``STATEMENTS``
+(a document and the ``Start``/``Stop`` character offsets of the coded passage), statement
+types and their ``VARIABLES``, and the values in ``DATASHORTTEXT`` (pointing at ``ENTITIES``)
+and ``DATABOOLEAN``. The default statement type "DNA Statement" has the variables person,
+organization, concept (short text) and agreement (boolean).
+
+**Why a debate folder (annotation YAML + texts) rather than RDF.** The import writes what a
+curator would write: each document's text unchanged beside a YAML file whose statements quote
+the exact coded words. ``kg build`` then anchors every quote, checks it against the text,
+validates with SHACL and writes the store exactly as for hand-made annotations; the imported
+debate can be edited and extended like any other, and nothing bypasses the build's checks.
+
+Mapping:
+
+* document -> source (``issued`` = the document's date; DNA's author, source and section go
+  into the source's note);
+* concept -> claim (kind ``claim``; the concept is its label and text);
+* person -> actor of kind ``person``; organization -> actor of kind ``organisation``;
+* statement -> statement: speaker = the person (or the organisation when no person is coded),
+  ``for:`` the organisation, stance from agreement (1 agree, 0 disagree; absent = agree, DNA's
+  default), and the quote = ``text[start:stop]``. DNA counts offsets in UTF-16 code units (Java
+  strings); they are converted to code points. When the same words occur more than once in the
+  text, the quote names which occurrence (``occurrence: N``), so the build anchors it at the
+  very offsets DNA recorded.
+
+Statements without a concept, without any actor, or with a person but no organisation are
+skipped and counted (the graph's statements need an organisation spoken for).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import yaml
+
+from kg.ingest.anchor import occurrences
+from kg.model.errors import KgError
+
+DEFAULT_TYPE = "DNA Statement"
+_SLUG = re.compile(r"[^a-z0-9]+")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A DNA document."""
+
+    id: int
+    title: str
+    text: str
+    day: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A DNA statement of the imported type, with its variables resolved to values."""
+
+    id: int
+    document: int
+    start: int  # code points
+    stop: int
+    person: str
+    organization: str
+    concept: str
+    agree: bool
+
+
+@dataclass
+class Project:
+    """What was read from a DNA file."""
+
+    documents: dict[int, Document]
+    statements: list[Statement]
+    skipped: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class ImportReport:
+    """What ``kg import dna`` wrote."""
+
+    folder: Path
+    debate_id: str
+    documents: int
+    statements: int
+    actors: int
+    claims: int
+    skipped: dict[str, int]
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1].lower() for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _pick(columns: set[str], *names: str, table: str, path: Path) -> str:
+    for name in names:
+        if name.lower() in columns:
+            return name
+    raise KgError(f"not a DNA 3 database: table {table} has none of the columns {', '.join(names)}", path)
+
+
+def utf16_to_index(text: str, offset: int) -> int:
+    """The code point index of a UTF-16 code unit offset (DNA's Java string offsets)."""
+    if text.isascii() or all(ord(ch) < 0x10000 for ch in text):
+        return offset
+    units = 0
+    for index, ch in enumerate(text):
+        if units >= offset:
+            return index
+        units += 2 if ord(ch) >= 0x10000 else 1
+    return len(text)
+
+
+def _day(value: object) -> date | None:
+    """DNA 3 stores dates as seconds since 1970 (UTC); milliseconds (DNA 2) are recognised too."""
+    if value in (None, ""):
+        return None
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None
+    if abs(seconds) > 10**11:
+        seconds //= 1000
+    return datetime.fromtimestamp(seconds, tz=UTC).date()
+
+
+def read(path: Path, statement_type: str = DEFAULT_TYPE) -> Project:
+    """Read documents and the statements of ``statement_type`` from a DNA 3 SQLite file."""
+    if not path.is_file():
+        raise KgError("file not found", path)
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        tables = {r[0].upper() for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise KgError(f"not a DNA database (SQLite said: {exc})", path) from None
+    try:
+        return _read(db, tables, path, statement_type)
+    except sqlite3.DatabaseError as exc:
+        raise KgError(f"cannot read the DNA database: {exc}", path) from None
+    finally:
+        db.close()
+
+
+def _read(db: sqlite3.Connection, tables: set[str], path: Path, statement_type: str) -> Project:
+    needed = {"DOCUMENTS", "STATEMENTS", "STATEMENTTYPES", "VARIABLES", "DATASHORTTEXT"}
+    missing = sorted(needed - tables)
+    if missing:
+        raise KgError(f"not a DNA 3 database: no table {', '.join(missing)}", path)
+    entity_table = "ENTITIES" if "ENTITIES" in tables else "ATTRIBUTES"
+    if entity_table not in tables:
+        raise KgError("not a DNA 3 database: no table ENTITIES", path)
+    type_label = _pick(_columns(db, "STATEMENTTYPES"), "Label", "Type", table="STATEMENTTYPES", path=path)
+    entity_value = _pick(_columns(db, entity_table), "Value", "Name", table=entity_table, path=path)
+    short_entity = _pick(_columns(db, "DATASHORTTEXT"), "Entity", "Value", table="DATASHORTTEXT", path=path)
+
+    types = dict(db.execute(f"SELECT {type_label}, ID FROM STATEMENTTYPES"))
+    if statement_type not in types:
+        known = ", ".join(repr(t) for t in sorted(types)) or "none"
+        raise KgError(f"no statement type {statement_type!r} in the DNA file (it has: {known})", path)
+    type_id = types[statement_type]
+    variables = {name.lower(): (vid, kind) for vid, name, kind in db.execute(
+        "SELECT ID, Variable, DataType FROM VARIABLES WHERE StatementTypeId = ?", (type_id,))}
+    if "concept" not in variables or not ({"person", "organization"} & set(variables)):
+        raise KgError(f"statement type {statement_type!r} needs the variables concept and person or "
+                      f"organization (it has: {', '.join(sorted(variables)) or 'none'})", path)
+
+    doc_cols = _columns(db, "DOCUMENTS")
+    extra = [c for c in ("Author", "Source", "Section") if c.lower() in doc_cols]
+    select_extra = "".join(f", {c}" for c in extra)
+    documents = {}
+    for row in db.execute(f"SELECT ID, Title, Text, Date{select_extra} FROM DOCUMENTS ORDER BY ID"):
+        note = "; ".join(f"{name.lower()}: {value}"
+                         for name, value in zip(extra, row[4:], strict=True) if value)
+        documents[row[0]] = Document(row[0], str(row[1] or f"DNA document {row[0]}"), str(row[2] or ""),
+                                     _day(row[3]), f"DNA document {row[0]}" + (f"; {note}" if note else ""))
+
+    shorts: dict[tuple[int, int], str] = {}
+    for sid, vid, value in db.execute(
+        f"SELECT d.StatementId, d.VariableId, e.{entity_value} FROM DATASHORTTEXT d "
+        f"JOIN {entity_table} e ON e.ID = d.{short_entity}"
+    ):
+        shorts[(sid, vid)] = str(value or "").strip()
+    booleans: dict[tuple[int, int], int] = {}
+    if "DATABOOLEAN" in tables:
+        booleans = {(sid, vid): int(v) for sid, vid, v in db.execute(
+            "SELECT StatementId, VariableId, Value FROM DATABOOLEAN")}
+
+    def short(sid: int, name: str) -> str:
+        return shorts.get((sid, variables[name][0]), "") if name in variables else ""
+
+    project = Project(documents, [])
+    for sid, doc, start, stop in db.execute(
+        "SELECT ID, DocumentId, Start, Stop FROM STATEMENTS WHERE StatementTypeId = ? ORDER BY ID", (type_id,)
+    ):
+        document = documents.get(doc)
+        if document is None:
+            project.skipped["document missing"] += 1
+            continue
+        begin, end = utf16_to_index(document.text, start), utf16_to_index(document.text, stop)
+        if not 0 <= begin < end <= len(document.text):
+            raise KgError(f"statement {sid}: offsets {start}-{stop} lie outside document {doc}", path)
+        agreement = booleans.get((sid, variables["agreement"][0]), 1) if "agreement" in variables else 1
+        project.statements.append(Statement(sid, doc, begin, end, short(sid, "person"),
+                                            short(sid, "organization"), short(sid, "concept"),
+                                            bool(agreement)))
+    return project
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """A lower-case id fragment: letters and digits joined by '-'."""
+    return _SLUG.sub("-", text.lower()).strip("-")[:60].strip("-")
+
+
+class _Ids:
+    """Unique annotation ids for names (one namespace, as the build requires)."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[tuple[str, str], str] = {}
+        self.taken: set[str] = set()
+
+    def get(self, prefix: str, name: str) -> str:
+        key = (prefix, name)
+        if key not in self.by_name:
+            base = f"{prefix}-{slug(name) or 'unnamed'}"
+            ident, n = base, 2
+            while ident in self.taken:
+                ident, n = f"{base}-{n}", n + 1
+            self.taken.add(ident)
+            self.by_name[key] = ident
+        return self.by_name[key]
+
+
+def debate_files(project: Project, debate_id: str, title: str) -> dict[str, bytes]:
+    """The files of the debate folder: ``debate.yaml``, and a text and a YAML per document."""
+    ids = _Ids()
+    actors: dict[str, dict] = {}
+    claims: dict[str, dict] = {}
+    per_doc: dict[int, list[dict]] = {}
+    skipped = project.skipped
+    for st in project.statements:
+        if not st.concept:
+            skipped["no concept"] += 1
+            continue
+        if not st.person and not st.organization:
+            skipped["no person or organization"] += 1
+            continue
+        if st.person and not st.organization:
+            skipped["person without organization"] += 1
+            continue
+        claim = ids.get("c", st.concept)
+        claims.setdefault(claim, {"id": claim, "kind": "claim", "label": st.concept, "text": st.concept})
+        org = ids.get("o", st.organization)
+        actors.setdefault(org, {"id": org, "name": st.organization, "kind": "organisation"})
+        entry: dict = {"id": f"dna-statement-{st.id}"}
+        if st.person:
+            person = ids.get("p", st.person)
+            actors.setdefault(person, {"id": person, "name": st.person, "kind": "person"})
+            entry["speaker"], entry["for"] = person, org
+        else:
+            entry["speaker"] = org
+        text = project.documents[st.document].text
+        exact = text[st.start:st.stop]
+        found = occurrences(text, exact)
+        entry.update(claim=claim, stance="agree" if st.agree else "disagree")
+        if len(found) == 1:
+            entry["quote"] = exact
+        else:  # the build would refuse an ambiguous quote: name the occurrence DNA coded
+            entry["quote"] = {"exact": exact, "occurrence": found.index(st.start) + 1}
+        per_doc.setdefault(st.document, []).append(entry)
+
+    files: dict[str, bytes] = {}
+    files["debate.yaml"] = _yaml({
+        "debate": {"id": debate_id, "title": title,
+                   "description": "Imported from a Discourse Network Analyzer (DNA) database "
+                                  "by 'kg import dna'."},
+        "actors": sorted(actors.values(), key=lambda a: a["id"]),
+        "claims": sorted(claims.values(), key=lambda c: c["id"]),
+    }, "Debate imported from DNA: actors (persons, organisations) and claims (DNA concepts).")
+    for doc_id, document in sorted(project.documents.items()):
+        stem = f"doc-{doc_id}"
+        files[f"{stem}.txt"] = document.text.encode("utf-8")
+        files[f"{stem}.yaml"] = _yaml({
+            "source": {"id": f"dna-doc-{doc_id}", "file": f"{stem}.txt", "title": document.title,
+                       "type": "document", "publisher": "unknown",
+                       "issued": document.day.isoformat() if document.day else "unknown",
+                       "note": document.note},
+            "statements": per_doc.get(doc_id, []),
+        }, f"DNA document {doc_id}: its statements, quoting the coded passages exactly.")
+    return files
+
+
+def _yaml(data: dict, comment: str) -> bytes:
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    return f"# {comment}\n{body}".encode()
+
+
+def write_folder(files: dict[str, bytes], folder: Path, force: bool = False) -> None:
+    """Write ``files`` as ``folder``, atomically: a temporary folder renamed into place."""
+    if folder.exists() and not force:
+        raise KgError("already exists; choose another --out or add --force to replace it", folder)
+    parent = folder.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = parent / f".{folder.name}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        old = None
+        if folder.exists():
+            old = parent / f".{folder.name}.old-{os.getpid()}"
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise KgError(f"cannot write the debate folder: {exc.strerror or exc}", folder) from None
+
+
+def import_dna(path: Path, folder: Path | None = None, debate_id: str | None = None,
+               title: str | None = None, statement_type: str = DEFAULT_TYPE,
+               force: bool = False) -> ImportReport:
+    """Read a DNA file and write it as a debate folder that ``kg build`` loads."""
+    debate_id = debate_id or slug(path.stem) or "dna-import"
+    if not _ID.match(debate_id):
+        raise KgError(f"bad debate id {debate_id!r}: use letters, digits, '-', '_' or '.'")
+    folder = folder or Path("data") / debate_id
+    project = read(path, statement_type)
+    files = debate_files(project, debate_id, title or f"Imported from {path.name}")
+    write_folder(files, folder, force)
+    debate = yaml.safe_load(files["debate.yaml"])
+    written = sum(len(yaml.safe_load(files[f"doc-{d}.yaml"])["statements"] or []) for d in project.documents)
+    return ImportReport(folder, debate_id, len(project.documents), written, len(debate["actors"]),
+                        len(debate["claims"]), dict(project.skipped))

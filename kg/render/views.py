@@ -1,0 +1,338 @@
+"""The graphs behind ``kg viz``: nodes and edges for each view, computed from the store.
+
+Every view is built from named queries (``queries/viz-*.rq``) and, for one claim, from
+``kg trace``'s evidence tree; nothing here reads annotation files or knows the ontology's class
+tree. Nodes carry their *group* (person, organisation, claim, statement, evidence, source: the
+view's shape), their most specific *kind* as the graph labels it (the colour), a full label
+(shortened for the canvas by the page), the facts a tooltip shows, and a weight: how much rests
+on them, which sets their size.
+
+The page itself (pyvis data, the HTML template, offline scripts) is :mod:`kg.render.view_html`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import Literal, URIRef
+
+from kg.model.errors import KgError
+from kg.queries.catalogue import named, with_values
+from kg.stores.base import Store, python
+
+VIEWS = ("full", "arguments", "actors")
+ARGUMENT_RELATIONS = ("support", "attack")
+INCOMING_WORDS = {"support": "supported by", "attack": "attacked by", "agree": "statements agreeing",
+                  "disagree": "statements disagreeing", "said-by": "statements made",
+                  "speaks-for": "statements made for it", "quoted-from": "quotes taken from it",
+                  "produced-by": "evidence items produced"}
+
+Info = list[tuple[str, str]]
+
+
+@dataclass
+class Node:
+    """One node of a view: what it is, what it is called and what its tooltip says."""
+
+    id: str
+    label: str
+    group: str
+    kind: str
+    info: Info = field(default_factory=list)
+    weight: float = 0.0
+    show_label: bool = True
+
+
+@dataclass
+class Edge:
+    """One edge of a view; ``relation`` is the token the page styles it by (support, agree...)."""
+
+    source: str
+    target: str
+    relation: str
+    label: str
+    info: Info = field(default_factory=list)
+    width: float = 1.0
+
+
+@dataclass
+class ViewGraph:
+    """A view ready to draw: nodes by id, edges, a title and a line saying what it shows."""
+
+    name: str
+    title: str
+    description: str
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    # every kind the graph's ontology names, per group: colours follow this order, so a kind
+    # keeps its colour from one view to the next
+    kinds: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, node: Node) -> Node:
+        """Add ``node`` unless a node with its id is there; return the one kept."""
+        return self.nodes.setdefault(node.id, node)
+
+    def digraph(self) -> nx.MultiDiGraph:
+        """The view as a networkx multigraph (edges keep their relation)."""
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(self.nodes)
+        graph.add_edges_from((e.source, e.target, {"relation": e.relation}) for e in self.edges)
+        return graph
+
+
+# --- facts for tooltips ------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def quote_info(row: dict[str, object]) -> Info:
+    """The quote lines of a tooltip: exact words, source and character offsets (code points)."""
+    if row.get("quote") is None:
+        return []
+    info: Info = [("quote", f"“{row['quote']}”")]
+    if row.get("source") is not None:
+        info.append(("source", _text(row["source"])))
+    if row.get("start") is not None:
+        info.append(("offsets", f"{row['start']}–{row['end']}"))
+    return info
+
+
+def date_info(row: dict[str, object]) -> Info:
+    """The date line: the date when known, else the range the sources allow."""
+    if row.get("date") is not None:
+        return [("date", _text(row["date"]))]
+    earliest, latest = row.get("earliest"), row.get("latest")
+    if earliest is None and latest is None:
+        return []
+    return [("date", f"between {_text(earliest) or '?'} and {_text(latest) or '?'}")]
+
+
+def node_info(row: dict[str, object]) -> Info:
+    """Everything a node's tooltip lists, in reading order, from a ``viz-nodes`` row."""
+    info: Info = [("kind", _text(row["kind"])), ("id", _text(row["id"]))]
+    if row.get("speaker") is not None:
+        speaker = _text(row["speaker"])
+        if row.get("speaksFor") not in (None, row["speaker"]):
+            speaker += f" (for {row['speaksFor']})"
+        info.append(("said by", speaker))
+    if row.get("stance") is not None:
+        info.append(("stance", f"{row['stance']}: {_text(row.get('about'))}"))
+    if row.get("text") is not None:
+        info.append(("claim", _text(row["text"])))
+    if row.get("producedBy") is not None:
+        info.append(("produced by", _text(row["producedBy"])))
+    return info + quote_info(row) + date_info(row)
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+def _node_rows(store: Store, groups: tuple[str, ...] = ()) -> list[dict[str, object]]:
+    """``viz-nodes`` rows, only of ``groups`` when given (bound with VALUES): the arguments view
+    of a 1M-triple debate needs its 4,500 claims and evidence items, not all 43,000 nodes."""
+    text = named("viz-nodes").text
+    if groups:
+        text = with_values(text, "group", [Literal(g) for g in groups])
+    rows = store.query(text).dicts()
+    return [{**{k: python(v) for k, v in row.items()}, "node": str(row["node"])} for row in rows]
+
+
+def _node(row: dict[str, object]) -> Node:
+    kind = _text(row["kind"])
+    group = _text(row["group"])
+    if group == "statement" and row.get("stance") is not None:
+        kind = f"{kind}: {row['stance']}"  # colour statements by stance
+    return Node(
+        id=_text(row["node"]), label=_text(row["label"]), group=group, kind=kind,
+        info=node_info(row), show_label=group != "statement",
+    )
+
+
+def _link_edges(store: Store) -> list[Edge]:
+    edges = []
+    for row in store.query(named("viz-links").text).values():
+        info: Info = [("link", _text(row["kind"]))]
+        if row.get("assertedBy") is not None:
+            info.append(("asserted by", _text(row["assertedBy"])))
+        if row.get("basis") is not None:
+            info.append(("basis", _text(row["basis"])))
+        edges.append(Edge(_text(row["premise"]), _text(row["conclusion"]), _text(row["polarity"]),
+                          _text(row["kind"]), info + quote_info(row), width=2.0))
+    return edges
+
+
+def _weigh(view: ViewGraph) -> None:
+    """Weight = edges touching the node + every node resting on it through support/attack
+    chains (its descendants along premise → conclusion arrows). A node's tooltip also counts
+    what points at it in the view, e.g. 'supported by 3, statements agreeing 5'."""
+    graph = view.digraph()
+    arguments = nx.DiGraph()
+    arguments.add_edges_from((e.source, e.target) for e in view.edges if e.relation in ARGUMENT_RELATIONS)
+    incoming: dict[str, Counter[str]] = defaultdict(Counter)
+    for edge in view.edges:
+        if edge.relation in INCOMING_WORDS:
+            incoming[edge.target][edge.relation] += 1
+    for node_id, node in view.nodes.items():
+        resting = len(nx.descendants(arguments, node_id)) if node_id in arguments else 0
+        node.weight = graph.degree(node_id) + resting
+        counts = incoming[node_id]
+        if counts:
+            node.info.append(("in this view", ", ".join(
+                f"{words} {counts[r]}" for r, words in INCOMING_WORDS.items() if counts[r])))
+        if resting:
+            node.info.append(("rests on it", f"{resting} node(s) through support/attack chains"))
+
+
+def full_view(store: Store) -> ViewGraph:
+    """Everything: actors, claims, statements, evidence and sources, and how they connect."""
+    view = ViewGraph("full", "The whole debate",
+                     "Actors, claims, statements, evidence and sources; arrows run from a statement to "
+                     "its claim, speaker and source, and from a premise to what it supports or attacks.")
+    for row in _node_rows(store):
+        view.add(_node(row))
+    for row in store.query(named("viz-relations").text).values():
+        view.edges.append(Edge(_text(row["from"]), _text(row["to"]), _text(row["relation"]),
+                               _text(row["label"]), [("relation", _text(row["label"]))]))
+    view.edges.extend(_link_edges(store))
+    _check_ends(view)
+    _weigh(view)
+    return view
+
+
+def arguments_view(store: Store) -> ViewGraph:
+    """Claims and evidence, linked by support (green) and attack (red) arrows."""
+    view = ViewGraph("arguments", "Arguments: what supports and what attacks each claim",
+                     "Claims and evidence; green arrows support, red arrows attack, each pointing at "
+                     "what is supported or attacked. Size: how much rests on a node.")
+    for row in _node_rows(store, ("claim", "evidence")):
+        view.add(_node(row))
+    view.edges.extend(_link_edges(store))
+    _check_ends(view)
+    _weigh(view)
+    return view
+
+
+def actors_view(store: Store) -> ViewGraph:
+    """Actors who made statements, linked when they agree (same stance on a claim) or disagree
+    (opposite stances); an edge's width is the number of claims behind it."""
+    view = ViewGraph("actors", "Actors: who agrees and who disagrees",
+                     "Actors who made statements; green lines join actors who take the same stance on "
+                     "a claim, red lines actors who take opposite stances. Size: statements made.")
+    rows = store.query(named("viz-actor-stances").text).values()
+    statements: dict[str, int] = defaultdict(int)
+    stances: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    claim_labels: dict[str, str] = {}
+    for row in rows:
+        actor, claim = _text(row["actor"]), _text(row["claim"])
+        statements[actor] += int(row["statements"])
+        stances[claim][_text(row["stance"])].add(actor)
+        claim_labels[claim] = _text(row["claimLabel"])
+    for row in _node_rows(store, ("person", "organisation")):
+        if row["node"] in statements:
+            node = view.add(_node(row))
+            node.weight = statements[row["node"]]
+            node.info.append(("statements", str(statements[row["node"]])))
+    pairs: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for claim, by_stance in stances.items():
+        for actors in by_stance.values():
+            for a, b in itertools.combinations(sorted(actors), 2):
+                pairs[(a, b, "agree")].append(claim_labels[claim])
+        for a, b in _opposed(by_stance):
+            pairs[(*sorted((a, b)), "disagree")].append(claim_labels[claim])
+    for (a, b, relation), claims in sorted(pairs.items()):
+        verb = "agree on" if relation == "agree" else "disagree on"
+        info = [("actors", f"{view.nodes[a].label} and {view.nodes[b].label}"),
+                (verb, "; ".join(sorted(claims)))]
+        view.edges.append(Edge(a, b, relation, f"{verb} {len(claims)} claim(s)", info,
+                               width=1.0 + 1.5 * math.log2(len(claims))))
+    return view
+
+
+def _opposed(by_stance: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
+    for s1, s2 in itertools.combinations(sorted(by_stance), 2):
+        for a in by_stance[s1]:
+            for b in by_stance[s2]:
+                if a != b:
+                    yield a, b
+
+
+def claim_view(store: Store, claim: URIRef, depth: int = 3) -> ViewGraph:
+    """One claim's evidence tree exactly as ``kg trace`` finds it (:func:`kg.analysis.trace.trace`): the
+    claim, the statements on each claim in the tree, and the premises that support or attack it,
+    their premises in turn, ``depth`` levels deep. A claim met twice is drawn once."""
+    from kg.analysis.trace import trace
+
+    rows: dict[str, dict[str, object]] = {}
+    for row in _node_rows(store):
+        rows.setdefault(_text(row["node"]), row)
+    root = str(claim)
+    if root not in rows or rows[root]["group"] != "claim":
+        raise KgError(f"--claim: {root} is not a claim")
+    statements = {r["id"]: iri for iri, r in rows.items() if r["group"] == "statement"}
+    view = ViewGraph("claim", f"Evidence for: {rows[root]['label']}",
+                     f"The claim, the statements on it, and what supports (green) or attacks (red) it, "
+                     f"{depth} level(s) deep, as 'kg trace' finds it. Size: how much rests on a node.")
+    view.add(_node(rows[root]))
+    for edge in tree_edges(trace(store, claim, depth)["claim"], statements):
+        for end in (edge.source, edge.target):
+            if end not in view.nodes and end in rows:
+                view.add(_node(rows[end]))
+        view.edges.append(edge)
+    _check_ends(view)
+    _weigh(view)
+    return with_kinds(view, store)
+
+
+def tree_edges(claim: dict, statements: dict[str, str]) -> list[Edge]:
+    """The edges of a ``kg trace`` tree: statement → claim for every statement on a claim in it,
+    premise → conclusion for every link. ``statements`` maps statement ids to IRIs."""
+    edges: list[Edge] = []
+    pending = [claim]
+    while pending:
+        node = pending.pop()
+        if node.get("type", "claim") != "claim" or node.get("seen"):
+            continue
+        for st in node.get("statements", []):
+            if st["id"] in statements:
+                edges.append(Edge(statements[st["id"]], node["iri"], _text(st["stance"]), _text(st["stance"]),
+                                  [("stance", _text(st["stance"]))]))
+        for link in node.get("links", []):
+            info: Info = [("link", _text(link["polarity"]))]
+            if link.get("asserted_by"):
+                info.append(("asserted by", _text(link["asserted_by"].get("label"))))
+            if link.get("basis"):
+                info.append(("basis", _text(link["basis"])))
+            quote = link.get("quote") or {}
+            info += quote_info({"quote": quote.get("exact"), "source": quote.get("source"),
+                                "start": quote.get("start"), "end": quote.get("end")})
+            edges.append(Edge(link["premise"]["iri"], node["iri"], _text(link["polarity"]),
+                              _text(link["polarity"]), info, width=2.0))
+            pending.append(link["premise"])
+    return edges
+
+
+def _check_ends(view: ViewGraph) -> None:
+    """Drop edges whose ends are not in the view (e.g. a link whose premise is a quantity)."""
+    view.edges = [e for e in view.edges if e.source in view.nodes and e.target in view.nodes]
+
+
+def build_view(store: Store, name: str) -> ViewGraph:
+    """The named view (one of :data:`VIEWS`)."""
+    builders = {"full": full_view, "arguments": arguments_view, "actors": actors_view}
+    if name not in builders:
+        raise KgError(f"unknown view {name!r} (known: {', '.join(VIEWS)})")
+    return with_kinds(builders[name](store), store)
+
+
+def with_kinds(view: ViewGraph, store: Store) -> ViewGraph:
+    """``view`` with the ontology's kinds per group (``queries/viz-kinds.rq``), for its colours."""
+    for row in store.query(named("viz-kinds").text).dicts():
+        view.kinds.setdefault(str(row["group"]), []).append(str(row["kind"]))
+    return view
