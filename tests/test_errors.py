@@ -35,10 +35,12 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
-def run_kg(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
+def run_kg(*args: str, store: Path, debug: bool = False) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a subprocess: exit code and stderr as a user sees them."""
     env = {**os.environ, "KG_STORE": str(store)}
     env.pop("KG_DEBUG", None)
+    if debug:
+        env["KG_DEBUG"] = "1"
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
                           env=env, cwd=ROOT, check=False)
 
@@ -108,6 +110,18 @@ def test_bad_turtle(built) -> None:
                                     encoding="utf-8")
     message = one_error_line(run_kg("build", str(data.parent), store=store))
     assert "extra.ttl" in message and "bad Turtle" in message
+
+
+def test_debug_shows_the_cause_chain_of_a_user_error(built) -> None:
+    """KG_DEBUG=1: the traceback of the parser's own exception, then of the KgError made from it."""
+    data, store = built
+    (data / "extra.ttl").write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    proc = run_kg("build", str(data.parent), store=store, debug=True)
+    assert proc.returncode == 2
+    assert "The above exception was the direct cause of the following exception" in proc.stderr
+    assert "BadSyntax" in proc.stderr  # rdflib's own error, the cause
+    assert "kg.model.errors.KgError" in proc.stderr
+    assert proc.stderr.rstrip().splitlines()[-1].startswith("error: ")
 
 
 def test_missing_source_text(built) -> None:

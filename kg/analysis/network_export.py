@@ -131,7 +131,7 @@ def export(analysis: Analysis, folder: Path) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise KgError(f"cannot create the export folder: {exc.strerror or exc}", folder) from None
+        raise KgError(f"cannot create the export folder: {exc.strerror or exc}", folder) from exc
     s, t = analysis.structure, analysis.table
     written: list[Path] = []
     written += graph_files(actor_graph(analysis), folder, "actors")

@@ -397,7 +397,7 @@ def write_json(report: dict[str, Any], path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise KgError(f"cannot write: {exc.strerror}", path) from None
+        raise KgError(f"cannot write: {exc.strerror}", path) from exc
 
 
 def markdown(report: dict[str, Any]) -> str:

@@ -73,15 +73,15 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
     graph = graph if graph is not None else Graph()
     try:
         graph.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise KgError("file not found", path) from None
+    except FileNotFoundError as exc:
+        raise KgError("file not found", path) from exc
     except Exception as exc:  # rdflib's parser raises several unrelated types
         message = " ".join(str(exc).split())
         line = None
         for token in message.split():
             if token.startswith("line") and token[4:].strip(":").isdigit():
                 line = int(token[4:].strip(":"))
-        raise KgError(f"bad Turtle: {message[:300]}", path, line) from None
+        raise KgError(f"bad Turtle: {message[:300]}", path, line) from exc
     return graph
 
 

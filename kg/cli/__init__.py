@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -62,6 +63,7 @@ class KgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationError as exc:
+            _debug(exc)
             err.print(f"error: {exc}", markup=False)
             for line in exc.lines[:50]:
                 err.print(f"  {line}", markup=False)
@@ -69,6 +71,7 @@ class KgGroup(click.Group):
                 err.print(f"  ... and {len(exc.lines) - 50} more", markup=False)
             ctx.exit(EXIT_USER_ERROR)
         except KgError as exc:
+            _debug(exc)
             err.print(f"error: {exc}", markup=False)
             ctx.exit(EXIT_USER_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -82,6 +85,13 @@ class KgGroup(click.Group):
             err.print(f"internal error: {type(exc).__name__}: {exc} (KG_DEBUG=1 shows the traceback)",
                       markup=False)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _debug(exc: BaseException) -> None:
+    """With ``KG_DEBUG`` set, print the traceback of a user-facing error and of every cause
+    behind it (the library raises :class:`KgError` *from* the original exception)."""
+    if os.environ.get("KG_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
 
 
 def _module_exists(module: str) -> bool:

@@ -19,8 +19,8 @@ def _day(value: str | None, option: str) -> date | None:
         return None
     try:
         return date.fromisoformat(value)
-    except ValueError:
-        raise KgError(f"{option}: expected a date YYYY-MM-DD, not {value!r}") from None
+    except ValueError as exc:
+        raise KgError(f"{option}: expected a date YYYY-MM-DD, not {value!r}") from exc
 
 
 @click.command()

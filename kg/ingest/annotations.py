@@ -81,18 +81,18 @@ def load(path: Path) -> Node:
     """Parse one annotation file; malformed YAML becomes a one-line :class:`KgError`."""
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KgError("file not found", path) from None
+    except FileNotFoundError as exc:
+        raise KgError("file not found", path) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise KgError(f"cannot read: {exc}", path) from None
+        raise KgError(f"cannot read: {exc}", path) from exc
     try:
         data = yaml.load(text, Loader=_loader_for(str(path)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise KgError(f"malformed YAML: {exc.problem or exc.context}", path, line) from None
+        raise KgError(f"malformed YAML: {exc.problem or exc.context}", path, line) from exc
     except yaml.YAMLError as exc:
-        raise KgError(f"malformed YAML: {exc}", path) from None
+        raise KgError(f"malformed YAML: {exc}", path) from exc
     if data is None:
         data = Node()
         data.file, data.line, data.key_lines = str(path), 1, {}

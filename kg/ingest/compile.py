@@ -263,7 +263,7 @@ class DebateCompiler:
         try:
             where = anchor(source.text, value, occurrence)
         except AnchorError as exc:
-            raise node.error(f"{exc} [in {source.file.name}]", key) from None
+            raise node.error(f"{exc} [in {source.file.name}]", key) from exc
         q = self.iri("quote", f"{source.id}-{where.start}-{where.end}")
         pos, sel = URIRef(f"{q}#position"), URIRef(f"{q}#text")
         self.add(q, RDF.type, OA.SpecificResource)
@@ -298,8 +298,8 @@ class DebateCompiler:
             return value
         try:
             return date.fromisoformat(str(value))
-        except ValueError:
-            raise node.error(f"'{key}' must be a date (YYYY-MM-DD), not {value!r}", key) from None
+        except ValueError as exc:
+            raise node.error(f"'{key}' must be a date (YYYY-MM-DD), not {value!r}", key) from exc
 
     def note(self, s: URIRef, node: Node) -> None:
         self.add(s, DKG.note, node.text("note"))
@@ -340,12 +340,12 @@ class DebateCompiler:
         path = self.folder / str(file_name)
         try:
             raw = path.read_bytes()
-        except FileNotFoundError:
-            raise meta.error(f"source text not found: {path}", "file") from None
+        except FileNotFoundError as exc:
+            raise meta.error(f"source text not found: {path}", "file") from exc
         try:
             text = raw.decode("utf-8")  # bytes, not read_text: no newline translation
         except UnicodeDecodeError as exc:
-            raise meta.error(f"source text is not UTF-8: {path} ({exc})", "file") from None
+            raise meta.error(f"source text is not UTF-8: {path} ({exc})", "file") from exc
         ident = self._id(meta, default=Path(str(file_name)).stem)
         if ident in self.sources:
             raise meta.error(f"duplicate source id '{ident}'", "id")

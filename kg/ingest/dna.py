@@ -147,11 +147,11 @@ def read(path: Path, statement_type: str = DEFAULT_TYPE) -> Project:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         tables = {r[0].upper() for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise KgError(f"not a DNA database (SQLite said: {exc})", path) from None
+        raise KgError(f"not a DNA database (SQLite said: {exc})", path) from exc
     try:
         return _read(db, tables, path, statement_type)
     except sqlite3.DatabaseError as exc:
-        raise KgError(f"cannot read the DNA database: {exc}", path) from None
+        raise KgError(f"cannot read the DNA database: {exc}", path) from exc
     finally:
         db.close()
 
@@ -332,7 +332,7 @@ def write_folder(files: dict[str, bytes], folder: Path, force: bool = False) -> 
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
-        raise KgError(f"cannot write the debate folder: {exc.strerror or exc}", folder) from None
+        raise KgError(f"cannot write the debate folder: {exc.strerror or exc}", folder) from exc
 
 
 def import_dna(path: Path, folder: Path | None = None, debate_id: str | None = None,

@@ -464,5 +464,5 @@ def synthesise(out_dir: Path, triples: int, seed: int = 0) -> SynthReport:
             handle.writelines(lines)
         os.replace(tmp, target)
     except OSError as exc:
-        raise KgError(f"cannot write: {exc.strerror}", out_dir) from None
+        raise KgError(f"cannot write: {exc.strerror}", out_dir) from exc
     return SynthReport(target, len(lines), documents, len(gen.actors), len(gen.claims))

@@ -16,4 +16,4 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise KgError(f"cannot write: {exc.strerror or exc}", path) from None
+        raise KgError(f"cannot write: {exc.strerror or exc}", path) from exc

@@ -120,7 +120,7 @@ def literal(value: str, kind: str, where: str) -> Literal | URIRef:
         if kind == "date":
             return Literal(date.fromisoformat(value), datatype=XSD.date)
     except (ValueError, InvalidOperation) as exc:
-        raise KgError(f"{where}: {value!r} is not a valid {kind} ({exc})") from None
+        raise KgError(f"{where}: {value!r} is not a valid {kind} ({exc})") from exc
     return Literal(value)
 
 

@@ -209,7 +209,7 @@ def render(view: ViewGraph) -> str:
         vis_js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
         vis_css = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
     except OSError as exc:
-        raise KgError(f"pyvis's bundled vis-network is missing: {exc.strerror}", VIS_DIR) from None
+        raise KgError(f"pyvis's bundled vis-network is missing: {exc.strerror}", VIS_DIR) from exc
     return PAGE.format(title=html.escape(view.title), vis_css=vis_css,
                        vis_js=vis_js.replace("</script", "<\\/script"), data=script_json(page_data(view)))
 
@@ -220,6 +220,6 @@ def write(view: ViewGraph, path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise KgError(f"cannot make the folder: {exc.strerror or exc}", path.parent) from None
+        raise KgError(f"cannot make the folder: {exc.strerror or exc}", path.parent) from exc
     write_atomic(path, page.encode("utf-8"))
     return path

@@ -98,7 +98,7 @@ def oxigraph_server(location: Path, port: int | None = None, read_only: bool = T
             detail = b""
             if process.poll() is not None and process.stderr is not None:
                 detail = process.stderr.read()[-300:]
-            raise KgError(f"{exc}: {' '.join(detail.decode('utf-8', 'replace').split())}") from None
+            raise KgError(f"{exc}: {' '.join(detail.decode('utf-8', 'replace').split())}") from exc
         yield base
     finally:
         process.terminate()
@@ -271,7 +271,7 @@ def make_proxy(upstream: str, host: str, port: int, store_name: str,
     try:
         server = ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        raise KgError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise KgError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
     server.daemon_threads = True
     return server
 

@@ -154,7 +154,7 @@ class OxigraphStore(Store):
         try:
             self._store = ox.Store.read_only(str(path))
         except OSError as exc:
-            raise KgError(f"cannot open the store: {exc}", path) from None
+            raise KgError(f"cannot open the store: {exc}", path) from exc
 
     def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
         subs = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
@@ -171,21 +171,21 @@ class OxigraphStore(Store):
                 graph.add(tuple(_to_rdflib(t) for t in (triple.subject, triple.predicate, triple.object)))
             return Result("graph", graph=graph)
         except SyntaxError as exc:
-            raise KgError(f"bad SPARQL: {exc}") from None
+            raise KgError(f"bad SPARQL: {exc}") from exc
         except (OSError, RuntimeError, ValueError) as exc:
             if "SELECT projection" in str(exc):
                 raise KgError(
                     f"query failed: {exc} (a bound parameter must also be selected, e.g. SELECT ?claim ...)"
-                ) from None
-            raise KgError(f"query failed: {exc}") from None
+                ) from exc
+            raise KgError(f"query failed: {exc}") from exc
 
     def update(self, text: str) -> None:
         try:
             self._store.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise KgError(f"bad SPARQL update: {exc}") from None
+            raise KgError(f"bad SPARQL update: {exc}") from exc
         except OSError as exc:
-            raise KgError(f"cannot write to {self.description}: {exc}") from None
+            raise KgError(f"cannot write to {self.description}: {exc}") from exc
 
     def insert(self, graph: Graph) -> None:
         try:
@@ -194,7 +194,7 @@ class OxigraphStore(Store):
                 for s, p, o in graph
             )
         except OSError as exc:
-            raise KgError(f"cannot write to {self.description}: {exc}") from None
+            raise KgError(f"cannot write to {self.description}: {exc}") from exc
 
     def dump(self, fmt: str) -> bytes:
         ox_format = EXPORT_FORMATS[fmt][0]
@@ -236,7 +236,7 @@ def write_oxigraph(
             try:
                 store.bulk_load(path=str(path), format=fmt)
             except SyntaxError as exc:
-                raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from None
+                raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from exc
         if finish is not None:
             finish(OxigraphStore(fresh, opened=store))
         # Compact what the bulk load wrote: joins then read fewer, larger files (kg trace --all
@@ -246,7 +246,7 @@ def write_oxigraph(
         del store
     except (OSError, SyntaxError, ValueError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise KgError(f"could not write the store: {exc}", fresh) from None
+        raise KgError(f"could not write the store: {exc}", fresh) from exc
     except KgError:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -287,9 +287,9 @@ class MemoryStore(Store):
         try:
             answer = self.graph.query(text, initBindings=dict(bindings or {}), initNs=PREFIXES)
         except ParseException as exc:
-            raise KgError(f"bad SPARQL: {exc}") from None
+            raise KgError(f"bad SPARQL: {exc}") from exc
         except Exception as exc:  # rdflib raises bare exceptions for unsupported queries
-            raise KgError(f"query failed: {type(exc).__name__}: {exc}") from None
+            raise KgError(f"query failed: {type(exc).__name__}: {exc}") from exc
         if answer.type == "ASK":
             return Result("ask", boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":

@@ -134,10 +134,10 @@ class RemoteStore(Store):
                 return answer.headers.get("Content-Type", ""), answer.read()
         except urllib.error.HTTPError as exc:
             detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-            raise KgError(f"{self.description}: the server said {exc.code} {exc.reason}: {detail}") from None
+            raise KgError(f"{self.description}: the server said {exc.code} {exc.reason}: {detail}") from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise KgError(f"cannot reach the SPARQL server at {request.full_url}: {reason}") from None
+            raise KgError(f"cannot reach the SPARQL server at {request.full_url}: {reason}") from exc
 
 
 def write_remote(store: RemoteStore, ntriples: bytes,
@@ -155,13 +155,13 @@ def write_remote(store: RemoteStore, ntriples: bytes,
             try:
                 data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
             except SyntaxError as exc:
-                raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from None
+                raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from exc
         store.load(data, replace=False)
     try:
         if finish is not None:
             finish(store)
     except KgError as exc:
-        raise KgError(f"{exc} (the server now holds this unchecked build; fix and rebuild)") from None
+        raise KgError(f"{exc} (the server now holds this unchecked build; fix and rebuild)") from exc
 
 
 # --- binding parameters ------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
         try:
             terms.append(term.n3())
         except Exception as exc:  # rdflib refuses IRIs it cannot serialise safely
-            raise KgError(f"cannot bind ?{name}: {exc}") from None
+            raise KgError(f"cannot bind ?{name}: {exc}") from exc
         names.append(f"?{name}")
     bound = dict(zip(names, terms, strict=True))
     inserts = [(where_brace(text) + 1, names), *_subselect_braces(text, names)]
@@ -294,7 +294,7 @@ def parse_results_json(body: bytes) -> Result:
     try:
         doc = json.loads(body)
     except ValueError as exc:
-        raise KgError(f"the server's answer is not SPARQL JSON: {exc}") from None
+        raise KgError(f"the server's answer is not SPARQL JSON: {exc}") from exc
     if "boolean" in doc:
         return Result("ask", boolean=bool(doc["boolean"]))
     names = list(doc.get("head", {}).get("vars", []))
