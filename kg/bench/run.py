@@ -66,7 +66,8 @@ def _rdflib(data_dir: Path) -> tuple[Any, str]:
     """The baseline: N-Triples and ontology parsed into a plain rdflib graph, derivations run."""
     from rdflib import Graph
 
-    from kg.build import derive, ontology
+    from kg.build import derive
+    from kg.ingest.vocabulary import ontology
     from kg.stores.base import MemoryStore
 
     graph = Graph()

@@ -31,7 +31,8 @@ from rdflib.namespace import RDFS
 from kg.queries import catalogue as queries
 from kg.stores import base as store
 from kg.build import validate
-from kg.ingest.compile import DEBATE_FILE, DebateCompiler, DebateResult, Vocabulary
+from kg.ingest.compile import DEBATE_FILE, DebateCompiler, DebateResult
+from kg.ingest.vocabulary import ontology, parse_turtle, vocabulary
 from kg.model.errors import KgError
 from kg.model.namespaces import DKG
 from kg.model.paths import ONTOLOGY, QUERIES
@@ -66,40 +67,6 @@ class BuildReport:
     store: str
     debates: list[str]
     files: int
-
-
-def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
-    """Parse a Turtle file; a syntax error becomes a one-line error naming the file and line."""
-    graph = graph if graph is not None else Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError as exc:
-        raise KgError("file not found", path) from exc
-    except Exception as exc:  # rdflib's parser raises several unrelated types
-        message = " ".join(str(exc).split())
-        line = None
-        for token in message.split():
-            if token.startswith("line") and token[4:].strip(":").isdigit():
-                line = int(token[4:].strip(":"))
-        raise KgError(f"bad Turtle: {message[:300]}", path, line) from exc
-    return graph
-
-
-@lru_cache(maxsize=1)
-def ontology() -> Graph:
-    """The ontology graph (``ontology/debate.ttl``), parsed once per process."""
-    return parse_turtle(ONTOLOGY)
-
-
-def vocabulary() -> Vocabulary:
-    """Annotation keywords read from the ontology with ``queries/annotation-keywords.rq``."""
-    onto = store.MemoryStore(ontology(), "ontology")
-    result = onto.query(queries.named("annotation-keywords").text)
-    terms: dict[URIRef, dict[str, URIRef]] = {}
-    for row in result.dicts():
-        terms.setdefault(row["category"], {})[str(row["key"])] = row["term"]
-    organisations = set(ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation))
-    return Vocabulary(terms, organisations)
 
 
 def debate_folders(data_dir: Path) -> list[Path]:

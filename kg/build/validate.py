@@ -15,6 +15,7 @@ from rdflib.namespace import SH
 from kg.model.errors import KgError
 from kg.model.namespaces import compact
 from kg.model.paths import SHAPES
+from kg.ingest.vocabulary import parse_turtle
 
 MAX_LISTED = 20
 
@@ -30,8 +31,6 @@ class ValidationError(KgError):
 @lru_cache(maxsize=1)
 def shapes() -> Graph:
     """The shapes graph, parsed once per process."""
-    from kg.build import parse_turtle
-
     return parse_turtle(SHAPES)
 
 

@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 from kg.ingest import annotations
 from kg.ingest.anchor import AnchorError, anchor
 from kg.ingest.annotations import Node
+from kg.ingest.vocabulary import Vocabulary
 from kg.model.namespaces import DKG, ID_BASE, OA, ORG, QUDT, SCHEMA
 
 DEBATE_FILE = "debate.yaml"
@@ -51,42 +52,6 @@ KEYS = {
     "period": {"start", "end", "label"},
     "quote": {"exact", "occurrence"},
 }
-# Which keyword category (an ontology term) each annotation key draws from.
-CATEGORY = {
-    "actor": DKG.Actor,
-    "claim": DKG.Claim,
-    "evidence": DKG.Evidence,
-    "polarity": DKG.ArgumentLink,
-    "type": DKG.SourceDocument,
-    "role": ORG.Role,
-    "stance": DKG.Stance,
-    "mode": DKG.SpeechMode,
-    "design": DKG.StudyDesign,
-    "comparator": DKG.Comparator,
-    "unit": QUDT.Unit,
-    "basis": DKG.LinkBasis,
-}
-ORGANISATION_KINDS = "organisation"  # keyword of the class every organisation kind falls under
-
-
-@dataclass
-class Vocabulary:
-    """Annotation keywords by category, read from the ontology (queries/annotation-keywords.rq)."""
-
-    terms: dict[URIRef, dict[str, URIRef]]
-    organisations: set[URIRef]
-
-    def term(self, node: Node, key: str, category_key: str, default: str | None = None) -> URIRef:
-        """The ontology term named by ``node[key]`` in the category ``category_key``."""
-        word = node.text(key, default)
-        if word is None:
-            raise node.error(f"missing '{key}'")
-        choices = self.terms.get(CATEGORY[category_key], {})
-        if word not in choices:
-            raise node.error(f"unknown {key} {word!r} (one of: {', '.join(sorted(choices))})", key)
-        return choices[word]
-
-
 @dataclass
 class Source:
     """A source text and what the build knows of it."""

@@ -109,7 +109,7 @@ class Vocab:
     @classmethod
     def from_ontology(cls) -> Vocab:
         """Read every keyworded term from ``ontology/debate.ttl`` (``kg.build.vocabulary``)."""
-        from kg.build import vocabulary
+        from kg.ingest.vocabulary import vocabulary
 
         vocab = vocabulary()
         by = {str(cat).rsplit("#", 1)[-1].rsplit("/", 1)[-1]: {k: str(v) for k, v in terms.items()}

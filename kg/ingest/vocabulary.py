@@ -1,0 +1,92 @@
+"""The schema as the ingest layer needs it: the ontology graph and its annotation keywords.
+
+Annotation files name kinds, roles, stances, units ... by keyword (``kind: survey``); the
+ontology says which keyword stands for which term (``dkg:annotationKey``), so the keywords are
+read from it (``queries/internal/annotation-keywords.rq``) and never listed in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from kg.ingest.annotations import Node
+from kg.model.errors import KgError
+from kg.model.namespaces import DKG, ORG, QUDT
+from kg.model.paths import ONTOLOGY
+from kg.queries import catalogue as queries
+from kg.stores import base as store
+
+# Which keyword category (an ontology term) each annotation key draws from.
+CATEGORY = {
+    "actor": DKG.Actor,
+    "claim": DKG.Claim,
+    "evidence": DKG.Evidence,
+    "polarity": DKG.ArgumentLink,
+    "type": DKG.SourceDocument,
+    "role": ORG.Role,
+    "stance": DKG.Stance,
+    "mode": DKG.SpeechMode,
+    "design": DKG.StudyDesign,
+    "comparator": DKG.Comparator,
+    "unit": QUDT.Unit,
+    "basis": DKG.LinkBasis,
+}
+ORGANISATION_KINDS = "organisation"  # keyword of the class every organisation kind falls under
+
+
+@dataclass
+class Vocabulary:
+    """Annotation keywords by category, read from the ontology (queries/annotation-keywords.rq)."""
+
+    terms: dict[URIRef, dict[str, URIRef]]
+    organisations: set[URIRef]
+
+    def term(self, node: Node, key: str, category_key: str, default: str | None = None) -> URIRef:
+        """The ontology term named by ``node[key]`` in the category ``category_key``."""
+        word = node.text(key, default)
+        if word is None:
+            raise node.error(f"missing '{key}'")
+        choices = self.terms.get(CATEGORY[category_key], {})
+        if word not in choices:
+            raise node.error(f"unknown {key} {word!r} (one of: {', '.join(sorted(choices))})", key)
+        return choices[word]
+
+
+
+def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse a Turtle file; a syntax error becomes a one-line error naming the file and line."""
+    graph = graph if graph is not None else Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError as exc:
+        raise KgError("file not found", path) from exc
+    except Exception as exc:  # rdflib's parser raises several unrelated types
+        message = " ".join(str(exc).split())
+        line = None
+        for token in message.split():
+            if token.startswith("line") and token[4:].strip(":").isdigit():
+                line = int(token[4:].strip(":"))
+        raise KgError(f"bad Turtle: {message[:300]}", path, line) from exc
+    return graph
+
+
+@lru_cache(maxsize=1)
+def ontology() -> Graph:
+    """The ontology graph (``ontology/debate.ttl``), parsed once per process."""
+    return parse_turtle(ONTOLOGY)
+
+
+def vocabulary() -> Vocabulary:
+    """Annotation keywords read from the ontology with ``queries/annotation-keywords.rq``."""
+    onto = store.MemoryStore(ontology(), "ontology")
+    result = onto.query(queries.named("annotation-keywords").text)
+    terms: dict[URIRef, dict[str, URIRef]] = {}
+    for row in result.dicts():
+        terms.setdefault(row["category"], {})[str(row["key"])] = row["term"]
+    organisations = set(ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation))
+    return Vocabulary(terms, organisations)
