@@ -6,11 +6,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from click.testing import Result as CliResult
 
 from kg.build import build
 from kg.cli import main
-from kg.stores.base import OxigraphStore
+from kg.queries.catalogue import parse
+from kg.queries.runner import run
+from kg.stores import Result, Store, Term
+from kg.stores.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "taser-uk"
@@ -44,8 +48,13 @@ def kg(seed_store: Path):
     """Run the kg CLI in-process against the seed store; returns click's Result."""
     runner = CliRunner()
 
-    def run(*args: str, store: Path | str | None = None) -> Result:
+    def run(*args: str, store: Path | str | None = None) -> CliResult:
         env = {"KG_STORE": str(store or seed_store)}
         return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
     return run
+
+
+def sparql(graph_store: Store, text: str, bindings: dict[str, Term] | None = None) -> Result:
+    """Run a test's own SPARQL through the project's one runner, parameters bound as it binds them."""
+    return run(graph_store, parse(text, "test", "<test>"), **(bindings or {}))

@@ -10,9 +10,9 @@ import pytest
 from rdflib import Literal
 
 from kg.build import build, compile_graph
-from kg.stores.base import OxigraphStore
+from kg.stores.oxigraph import OxigraphStore
 
-from .conftest import ROOT, SEED
+from .conftest import ROOT, SEED, sparql
 
 EXPECTED_COUNTS = {
     "debates": 1,
@@ -47,7 +47,7 @@ def test_source_texts_are_the_seeds_unchanged() -> None:
 def test_quote_offsets_are_code_points(store: OxigraphStore) -> None:
     """'The reality is we face more violence.' sits at 957-994 (curly quotes before it are
     one code point but three UTF-8 bytes, so byte offsets would be larger)."""
-    rows = store.query(
+    rows = sparql(store,
         """SELECT ?exact ?start ?end ?prefix WHERE {
              ?q oa:hasSelector ?p, ?t . ?p oa:start ?start ; oa:end ?end .
              ?t oa:exact ?exact ; oa:prefix ?prefix }""",
@@ -61,7 +61,7 @@ def test_quote_offsets_are_code_points(store: OxigraphStore) -> None:
 
 
 def test_repeated_caption_is_anchored_to_the_occurrence_asked_for(store: OxigraphStore) -> None:
-    rows = store.query(
+    rows = sparql(store,
         """SELECT ?start ?end WHERE {
              ?st dkg:claim ?c ; dkg:quote/oa:hasSelector ?p . ?p oa:start ?start ; oa:end ?end .
              ?c dct:identifier "taser-carriers-more-likely-assaulted" }"""
@@ -118,7 +118,7 @@ NUMBERS = {
 
 
 def test_all_the_numbers_are_numeric_literals(store: OxigraphStore) -> None:
-    rows = store.query(
+    rows = sparql(store,
         """SELECT ?id ?value ?num ?den ?base WHERE {
              ?q a dkg:Quantity ; dct:identifier ?id .
              OPTIONAL { ?q qudt:numericValue ?value FILTER(isNumeric(?value)) }
@@ -132,7 +132,7 @@ def test_all_the_numbers_are_numeric_literals(store: OxigraphStore) -> None:
 
 
 def test_survey_and_trial_details(store: OxigraphStore) -> None:
-    rows = store.query(
+    rows = sparql(store,
         """SELECT ?id ?size ?by ?commissioner ?start ?end WHERE {
              ?e a dkg:Evidence ; dct:identifier ?id ; prov:wasAttributedTo/dct:identifier ?by .
              OPTIONAL { ?e dkg:sampleSize ?size }
@@ -147,7 +147,7 @@ def test_survey_and_trial_details(store: OxigraphStore) -> None:
     assert str(by_id["cambridge-taser-trial"]["start"]) == "2016-06-01"
     assert str(by_id["cambridge-taser-trial"]["end"]) == "2017-06-30"
     assert str(by_id["norfolk-ced-statistics"]["end"]) == "2018-03-31"
-    design = store.query(
+    design = sparql(store,
         'ASK { ?e dct:identifier "cambridge-taser-trial" ; dkg:design dkg:ControlledTrial ; '
         'dkg:studySite/dct:identifier "city-of-london-police" }'
     )
@@ -184,7 +184,7 @@ def test_all_the_actors_are_there_with_their_kind(kg) -> None:
 
 
 def test_posts_are_org_posts(store: OxigraphStore) -> None:
-    rows = store.query(
+    rows = sparql(store,
         """SELECT ?person ?role ?org ?title WHERE {
              ?p a org:Post ; org:heldBy/dct:identifier ?person ; org:role ?role ;
                 org:postIn/dct:identifier ?org ; dkg:titleAsWritten ?title }"""
@@ -197,7 +197,7 @@ def test_posts_are_org_posts(store: OxigraphStore) -> None:
 
 
 def test_both_federations_share_one_claim_node(store: OxigraphStore) -> None:
-    rows = store.query(
+    rows = sparql(store,
         """SELECT DISTINCT ?speaker ?org ?source WHERE {
              ?st dkg:claim/dct:identifier "taser-for-every-frontline-officer" ;
                  dkg:speaker/dct:identifier ?speaker ; dkg:speaksFor/dct:identifier ?org ;
@@ -213,7 +213,7 @@ def test_both_federations_share_one_claim_node(store: OxigraphStore) -> None:
 
 
 def test_unknown_date_and_publisher_are_recorded_with_the_inference(store: OxigraphStore) -> None:
-    rows = store.query(
+    rows = sparql(store,
         """SELECT ?unstated ?value ?earliest ?reason WHERE {
              ?doc dct:identifier "tv-federation-taser-call" ; dkg:unstated ?unstated .
              OPTIONAL { ?doc dkg:inference ?i . ?i dkg:inferredValue ?value ;
@@ -227,7 +227,7 @@ def test_unknown_date_and_publisher_are_recorded_with_the_inference(store: Oxigr
 
 
 def test_support_and_attack_links_are_nodes_with_derived_edges(store: OxigraphStore) -> None:
-    attack = store.query(
+    attack = sparql(store,
         """ASK { ?l a dkg:Attack, aif:CA-node ; dkg:premise ?p ; dkg:conclusion ?c ;
                  dkg:assertedBy/dct:identifier "eastern-daily-press" ; dkg:quote ?q .
                  ?p dct:identifier "cambridge-taser-trial" .
@@ -235,7 +235,7 @@ def test_support_and_attack_links_are_nodes_with_derived_edges(store: OxigraphSt
                  ?p dkg:contests ?c }"""
     )
     assert attack.boolean
-    poll = store.query(
+    poll = sparql(store,
         """ASK { ?p dct:identifier "ipsos-mori-public-poll" ; dkg:supports ?c .
                  ?c dct:identifier "taser-for-every-frontline-officer" }"""
     )

@@ -26,7 +26,7 @@ from kg.build import build
 from kg.cli import main
 from kg.ingest.dna import import_dna, utf16_to_index
 from kg.model.errors import KgError
-from kg.stores.base import OxigraphStore
+from kg.stores.oxigraph import OxigraphStore
 
 DOC1 = ('Alice Smith: "a carbon tax is needed" and coal must go. Bob Jones: "a carbon tax is needed", '
         "but coal must stay. Dave Brown thinks coal must go.")

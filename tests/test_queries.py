@@ -11,7 +11,7 @@ from kg.model.namespaces import PREFIXES
 from kg.model.paths import QUERIES
 from kg.queries.catalogue import catalogue, parse
 
-FILES = sorted(QUERIES.glob("*.rq")) + sorted(QUERIES.glob("*.ru"))
+FILES = sorted(QUERIES.rglob("*.rq")) + sorted(QUERIES.rglob("*.ru"))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -33,4 +33,4 @@ def test_query_file_is_documented_and_parses(path) -> None:
 def test_catalogue_lists_the_shipped_queries() -> None:
     names = {q.name for q in catalogue()}
     assert {"claims-by-stance", "actor-statements", "evidence-for-claim", "quote-mismatches"} <= names
-    assert len(names) == len(list(QUERIES.glob("*.rq")))
+    assert len(names) == len(FILES)

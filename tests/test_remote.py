@@ -16,11 +16,15 @@ from rdflib import Literal, URIRef
 from kg.build import build, counts
 from kg.model.errors import KgError
 from kg.queries import catalogue as queries
+from kg.queries.binding import bind, where_brace
+from kg.queries.catalogue import parse
+from kg.queries.runner import bind_params, resolve_id, run
 from kg.serve.sparql import oxigraph_server
-from kg.stores.base import OxigraphStore, Store, open_store
-from kg.stores.remote import RemoteStore, bind_values, where_brace
+from kg.stores import Store, open_store
+from kg.stores.oxigraph import OxigraphStore
+from kg.stores.remote import RemoteStore
 
-from .conftest import ID, ROOT
+from .conftest import ID, ROOT, sparql
 from .test_build import EXPECTED_COUNTS
 
 
@@ -57,9 +61,10 @@ def test_same_triples_on_both(sparql_server: str, seed_store: Path) -> None:
 
 
 def test_quotes_verify(any_store: Store) -> None:
-    assert any_store.query(queries.named("quote-mismatches").text).rows == []
+    assert run(any_store, "quote-mismatches").rows == []
     quote = URIRef(ID + "quote/tv-federation-taser-call-1737-1757")
-    row = any_store.query(
+    row = sparql(
+        any_store,
         "SELECT ?q ?found ?exact WHERE { ?q oa:hasSource ?doc ; oa:hasSelector ?p, ?t . "
         "?p oa:start ?s ; oa:end ?e . ?t oa:exact ?exact . ?doc schema:text ?text . "
         "BIND(SUBSTR(?text, ?s + 1, ?e - ?s) AS ?found) }",
@@ -70,8 +75,8 @@ def test_quotes_verify(any_store: Store) -> None:
 
 def test_parameterised_query(any_store: Store) -> None:
     named = queries.named("evidence-for-claim")
-    bindings = queries.bind(named, {"claim": "roll-out-no-increase-in-force"}, any_store)
-    rows = any_store.query(named.text, bindings).values()
+    bindings = bind_params(named, {"claim": "roll-out-no-increase-in-force"}, any_store)
+    rows = run(any_store, named, **bindings).values()
     assert [(r["polarity"], r["premise"], r["start"]) for r in rows] == [
         ("contests", "Taser carriers use force more", 2027),
         ("contests", "University of Cambridge Taser trial with City of London Police", 2027),
@@ -83,7 +88,7 @@ def test_parameterised_query(any_store: Store) -> None:
 
 def test_unknown_id_is_an_error(any_store: Store) -> None:
     with pytest.raises(KgError, match="unknown id 'no-such-claim'"):
-        queries.resolve_id(any_store, "no-such-claim", "--param claim")
+        resolve_id(any_store, "no-such-claim", "--param claim")
 
 
 def test_cli_against_the_server(sparql_server: str, kg) -> None:
@@ -128,10 +133,10 @@ def test_values_go_at_the_start_of_the_where_group(text: str, marker: str) -> No
 
 
 def test_bound_terms_are_serialised_not_pasted() -> None:
-    text = bind_values("SELECT ?x ?v WHERE { ?x ?p ?v }", {"v": Literal('a" } ; DROP ALL #')})
+    text = bind("SELECT ?x ?v WHERE { ?x ?p ?v }", {"v": [Literal('a" } ; DROP ALL #')]})
     assert text == 'SELECT ?x ?v WHERE { VALUES (?v) { ("a\\" } ; DROP ALL #") }  ?x ?p ?v }'
     with pytest.raises(KgError):
-        bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": URIRef("http://x/a> b")})
+        bind("SELECT ?x WHERE { ?x ?p ?o }", {"x": [URIRef("http://x/a> b")]})
 
 
 C = URIRef("http://x/c")
@@ -152,14 +157,15 @@ _V = "VALUES (?claim) { (<http://x/c>) }"
      f"SELECT ?claim WHERE {{ {_V}  {{ SELECT (?x AS ?claim) WHERE {{ ?s ?p ?x }} }} }}"),
 ])
 def test_values_reach_into_sub_selects_where_safe(query: str, expected: str) -> None:
-    assert bind_values(query, {"claim": C}) == expected
+    assert bind(query, {"claim": [C]}) == expected
 
 
 def test_sub_select_binding_gives_the_same_rows(any_store: Store) -> None:
     query = ("SELECT ?claim ?n WHERE { { SELECT ?claim (COUNT(?s) AS ?n) WHERE { ?s dkg:claim ?claim } "
              "GROUP BY ?claim } }")
     claim = URIRef(ID + "claim/taser-for-every-frontline-officer")
-    assert any_store.query(query, {"claim": claim}).values() == [{"claim": str(claim), "n": 5}]
+    rows = run(any_store, parse(query, "inline", "<test>"), claim=claim).values()
+    assert rows == [{"claim": str(claim), "n": 5}]
 
 
 @pytest.mark.parametrize("args", [

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build, counts
+from kg.build import build, counts, filler
 from kg.build.validate import ValidationError
 from kg.cli import main
 from kg.ingest.synth import synthesise
 from kg.model.errors import KgError
 from kg.serve.sparql import oxigraph_server
-from kg.stores.base import OxigraphStore, open_store
+from kg.stores import open_store
+from kg.stores.oxigraph import OxigraphStore
 
 TRIPLES_2K_SEED5 = 2146  # what kg synth --triples 2000 --seed 5 writes (whole source texts)
 
@@ -53,9 +54,9 @@ def test_builds_and_every_quote_verifies(synth20k: tuple[Path, Path]) -> None:
             "quotes": 848,
         }
         assert s.query("SELECT ?q WHERE { ?q a oa:SpecificResource }").rows  # non-trivial...
-        from kg.queries import catalogue as queries
+        from kg.queries.runner import run
 
-        assert s.query(queries.named("quote-mismatches").text).rows == []  # ...and all verify
+        assert run(s, "quote-mismatches").rows == []  # ...and all verify
         non_ascii = s.query("SELECT (COUNT(*) AS ?n) WHERE { ?t oa:exact ?e FILTER(REGEX(?e, '[‘ëí]')) }")
         assert non_ascii.values()[0]["n"] > 50  # offsets count code points, not bytes
 
@@ -130,7 +131,7 @@ def test_bad_ntriples_is_one_line_error(tmp_path: Path) -> None:
 
 def test_memory_and_server_give_the_same_counts(tmp_path: Path) -> None:
     synthesise(tmp_path / "data", 5_000, seed=1)
-    mem = counts(open_store("memory", tmp_path / "data"))
+    mem = counts(open_store("memory", fill=filler(tmp_path / "data")))
     with oxigraph_server(tmp_path / "db", read_only=False) as base:
         build(tmp_path / "data", base)
         remote = counts(open_store(base))

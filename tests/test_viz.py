@@ -20,10 +20,11 @@ from rdflib import URIRef
 
 from kg.analysis.trace import trace
 from kg.build import build
-from kg.queries.catalogue import resolve_id
+from kg.queries.runner import resolve_id
 from kg.render.view_html import node_size, script_json, short, write
 from kg.render.views import Edge, Node, ViewGraph, actors_view, arguments_view, claim_view, full_view
-from kg.stores.base import OxigraphStore, Store
+from kg.stores import Store
+from kg.stores.oxigraph import OxigraphStore
 
 from .conftest import ID, ROOT
 

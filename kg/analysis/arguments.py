@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kg.queries.catalogue import named
+from kg.queries import runner
 
 if TYPE_CHECKING:
     from kg.stores.base import Store
@@ -36,7 +36,7 @@ ACCEPTED, REJECTED, UNDECIDED = "accepted", "rejected", "undecided"
 def load(graph_store: Store) -> nx.MultiDiGraph:
     """The support/attack graph of the store: nodes are claim and evidence ids."""
     graph = nx.MultiDiGraph()
-    for row in graph_store.query(named("analysis-nodes").text).values():
+    for row in runner.run(graph_store, "analysis-nodes").values():
         lines = str(row["producers"] or "").splitlines()
         producers = dict(line.split("=", 1) for line in lines if "=" in line)
         graph.add_node(
@@ -44,7 +44,7 @@ def load(graph_store: Store) -> nx.MultiDiGraph:
             producers=sorted(producers), speakers=int(row["speakers"] or 0),
         )
         graph.graph.setdefault("producer_labels", {}).update(producers)
-    for row in graph_store.query(named("analysis-arguments").text).values():
+    for row in runner.run(graph_store, "analysis-arguments").values():
         premise, conclusion, polarity = row["premiseId"], row["conclusionId"], row["polarity"]
         if graph.has_edge(premise, conclusion, key=polarity):
             data = graph.edges[premise, conclusion, polarity]

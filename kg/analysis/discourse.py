@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from kg.model.errors import KgError
-from kg.queries.catalogue import named
+from kg.queries import runner
 
 if TYPE_CHECKING:
     from kg.stores.base import Store
@@ -126,7 +126,7 @@ def load_statements(graph_store: Store, actor: str = "person") -> StatementTable
     if actor not in ACTOR_KINDS:
         raise KgError(f"--actor must be one of {', '.join(ACTOR_KINDS)}, not {actor!r}")
     key = "speaker" if actor == "person" else "org"
-    rows = graph_store.query(named("analysis-statements").text).values()
+    rows = runner.run(graph_store, "analysis-statements").values()
     return table_from_records(
         (r[f"{key}Id"], r[f"{key}Label"], r["claimId"], r["claimLabel"], r["agrees"] is True,
          r["date"] if isinstance(r["date"], date) else None)

@@ -34,7 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.model.namespaces import DKG
-from kg.queries import catalogue as queries
+from kg.queries import runner
 from kg.stores.base import Store, python
 
 ABOUT = 0.10  # relative tolerance of "about" and "almost"
@@ -95,7 +95,7 @@ def _float(value: object) -> float | None:
 def load_quantities(graph_store: Store) -> dict[URIRef, Quantity]:
     """Every quantity in the store, keyed by IRI."""
     out: dict[URIRef, Quantity] = {}
-    for row in graph_store.query(queries.named("quantity-details").text).dicts():
+    for row in runner.run(graph_store, "quantity-details").dicts():
         iri = URIRef(row["quantity"])
         out[iri] = Quantity(
             iri=iri,
@@ -184,7 +184,7 @@ def check_all(graph_store: Store) -> list[tuple[dict, Verdict]]:
     """Every number check of the store: (input row, verdict), in a stable order."""
     quantities = load_quantities(graph_store)
     results = []
-    for row in graph_store.query(queries.named("number-check-inputs").text).dicts():
+    for row in runner.run(graph_store, "number-check-inputs").dicts():
         claim_q = quantities[URIRef(row["claimQuantity"])]
         if row["evidenceQuantity"] is None:
             variable = row["variable"]

@@ -4,7 +4,7 @@
 evidence and to other claims, down to ``depth`` levels, expanding each claim once (a repeat
 is a reference marked ``"seen": true``).
 :func:`trace_all` gives one row per claim with flags. Both return plain JSON-able data;
-``kg.cli.trace`` renders them. All SPARQL is in ``queries/trace-*.rq``.
+``kg.cli.trace`` renders them. All SPARQL is in ``queries/internal/trace-*.rq``.
 
 JSON shape of :func:`trace` (``kg trace CLAIM --format json``)::
 
@@ -40,46 +40,24 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from rdflib import URIRef
 
 from kg.analysis import arguments
 from kg.model.errors import KgError
-from kg.queries import catalogue as queries
-from kg.stores.base import Result, Store, python
+from kg.queries import runner
+from kg.stores import Store
 
 DEFAULT_DEPTH = 3
 FLAGS = ("unsupported", "single_source", "contested", "number_mismatch")
 _STOP = {"the", "and", "for", "that", "with", "should", "would", "are", "is", "be", "of", "to", "a", "an"}
 
 
-def plain(value: Any) -> Any:
-    """A query value as JSON-friendly data (dates as ISO strings, decimals as numbers)."""
-    value = python(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def plain_rows(result: Result) -> list[dict[str, Any]]:
-    """A SELECT result as rows of JSON-friendly values (see :func:`plain`)."""
-    return [{k: plain(v) for k, v in row.items()} for row in result.dicts()]
-
-
-def named_rows(graph_store: Store, name: str, **bindings: URIRef) -> list[dict[str, Any]]:
-    """The rows of the named query ``queries/<name>.rq`` as plain values."""
-    return plain_rows(graph_store.query(queries.named(name).text, bindings))
-
-
 class _Subtree:
     """The part of the graph a trace shows, fetched level by level.
 
-    Each level binds all its claims at once (``VALUES ?node``) in ``queries/trace-*.rq``: the
+    Each level binds all its claims at once (``VALUES ?node``) in ``queries/internal/trace-*.rq``: the
     links of level *n* give the claims of level *n + 1*, down to ``depth``; then statements,
     number checks, quantities and evidence are fetched once for everything found. So a trace
     costs two queries per level plus four, however wide the tree, and never reads deeper than
@@ -126,10 +104,7 @@ class _Subtree:
 
     def fetch(self, name: str, nodes: list[URIRef]) -> list[dict[str, Any]]:
         """Rows of a trace query for a set of nodes, bound together with VALUES."""
-        if not nodes:
-            return []
-        text = queries.with_values(queries.named(name).text, "node", nodes)
-        return plain_rows(self.store.query(text))
+        return runner.rows(self.store, name, values={"node": nodes})
 
     def label(self, iri: str | None) -> str | None:
         """The label of a resource another query returned as an IRI."""
@@ -234,7 +209,7 @@ def find_claims(graph_store: Store, spec: str) -> list[dict[str, Any]]:
     Words match when one starts with the other ("officer" finds "officers"), so a user can type
     the claim as they remember it.
     """
-    claims = named_rows(graph_store, "claims")
+    claims = runner.rows(graph_store, "claims")
     exact = [c for c in claims if spec in (c["id"], c["claim"])]
     if exact:
         return exact
@@ -281,13 +256,13 @@ def trace_all(graph_store: Store) -> list[dict[str, Any]]:
     documents its statements and links are quoted from.
     """
     producers: dict[str, set[str]] = defaultdict(set)
-    for row in named_rows(graph_store, "evidence-producers"):
+    for row in runner.rows(graph_store, "evidence-producers"):
         producers[row["evidence"]].add(row["producer"])
-    edges = [(r["premise"], r["conclusion"]) for r in named_rows(graph_store, "support-edges")]
+    edges = [(r["premise"], r["conclusion"]) for r in runner.rows(graph_store, "support-edges")]
     evidence_under, producers_under = arguments.beneath(edges, producers)
-    mismatched = {row["claim"] for row in named_rows(graph_store, "number-mismatches")}
+    mismatched = {row["claim"] for row in runner.rows(graph_store, "number-mismatches")}
     rows = []
-    for r in named_rows(graph_store, "trace-all"):
+    for r in runner.rows(graph_store, "trace-all"):
         count = {k: int(r[k] or 0) for k in (
             "agree", "disagree", "actorsFor", "actorsAgainst", "supportingEvidence",
             "contestingEvidence", "supportingClaims", "attackingClaims", "sources")}

@@ -68,13 +68,13 @@ def _rdflib(data_dir: Path) -> tuple[Any, str]:
 
     from kg.build import derive
     from kg.ingest.vocabulary import ontology
-    from kg.stores.base import MemoryStore
+    from kg.stores import of_graph
 
     graph = Graph()
     for path in sorted(data_dir.glob("*/*.nt")):
         graph.parse(path, format="nt")
     graph += ontology()
-    store = MemoryStore(graph, "rdflib")
+    store = of_graph(graph, "rdflib")
     derive(store)
     return store, f"{len(graph)} triples"
 
@@ -82,29 +82,26 @@ def _rdflib(data_dir: Path) -> tuple[Any, str]:
 def _load_only(backend: str, data_dir: Path, target: str) -> str:
     """The same work as the rdflib baseline on our store: bulk load and derivations, no checks."""
     from kg import build as kg_build
-    from kg.stores import base as kg_store
+    from kg.stores import locate
 
     compiled = kg_build.compile_graph(data_dir)
-    ntriples = compiled.graph.serialize(format="nt", encoding="utf-8")
-    if backend == "server":
-        from kg.stores.remote import RemoteStore, write_remote
-
-        remote = RemoteStore.from_spec(target)
-        write_remote(remote, ntriples, finish=kg_build.derive, bulk_files=compiled.bulk_files)
-        return f"{kg_build.counts(remote)['triples']} triples"
-    scratch = Path(target).with_name(Path(target).name + "-load")
-    kg_store.write_oxigraph(scratch, ntriples, finish=kg_build.derive, bulk_files=compiled.bulk_files)
-    with kg_store.OxigraphStore(scratch) as loaded:
-        detail = f"{kg_build.counts(loaded)['triples']} triples"
-    shutil.rmtree(scratch.resolve(), ignore_errors=True)
-    scratch.unlink()
+    scratch = target if backend == "server" else str(Path(target).with_name(Path(target).name + "-load"))
+    with locate(scratch).begin_build() as new:
+        new.load_graph(compiled.graph, compiled.bulk_files)
+        kg_build.derive(new.store)
+        new.commit()
+        with new.reader() as loaded:
+            detail = f"{kg_build.counts(loaded)['triples']} triples"
+    if backend != "server":
+        shutil.rmtree(Path(scratch).resolve(), ignore_errors=True)
+        Path(scratch).unlink()
     return detail
 
 
 def _open(backend: str, data_dir: Path, target: str) -> tuple[Any, str]:
     """``kg build`` into the backend's store; return it and a line on what was built."""
     from kg.build import build
-    from kg.stores.base import open_store
+    from kg.stores import open_store
 
     report = build(data_dir, target)
     return open_store(target), f"{report.counts['triples']} triples"
@@ -113,10 +110,9 @@ def _open(backend: str, data_dir: Path, target: str) -> tuple[Any, str]:
 def _claim(store: Any, median: bool = False) -> Any:
     """The claim with the most statements (the heaviest single trace), or the median one (a
     typical trace)."""
-    rows = store.query(
-        "SELECT ?claim (COUNT(?s) AS ?n) WHERE { ?s <https://w3id.org/debate-kg/ns#claim> ?claim } "
-        "GROUP BY ?claim ORDER BY DESC(?n) ?claim"
-    ).rows
+    from kg.queries import runner
+
+    rows = runner.run(store, "claims-by-statements").rows
     if not rows:
         raise KgError("no statements to trace")
     return rows[len(rows) // 2 if median else 0][0]

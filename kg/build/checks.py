@@ -7,7 +7,7 @@ Three checks, all on the store (the one source of truth):
   another tool). ``full`` dumps the store into pyshacl (every constraint; minutes at a million
   triples); ``core`` runs the core constraints as SPARQL inside the store (``kg.build.shape_checks``,
   seconds at a million triples); ``auto`` picks ``full`` up to :data:`FULL_SHACL_TRIPLES`.
-* **quotes**: ``queries/quote-mismatches.rq`` — every quote's offsets must cut its exact words
+* **quotes**: ``queries/checks/quote-mismatches.rq`` — every quote's offsets must cut its exact words
   out of its source text.
 * **numbers**: the number checks the build recorded (``queries/number-checks.rq``, computed by
   ``kg.analysis.numbers``): a quantitative claim against the evidence linked to it.
@@ -23,8 +23,8 @@ from typing import Any
 from rdflib import Graph
 
 from kg.build import validate
+from kg.queries import runner
 from kg.stores.base import Store
-from kg.analysis.trace import named_rows
 
 FULL_SHACL_TRIPLES = 200_000
 SHACL_MODES = ("auto", "full", "core", "none")
@@ -33,7 +33,7 @@ SHACL_MODES = ("auto", "full", "core", "none")
 def shacl_violations(graph_store: Store, mode: str) -> tuple[str, list[str]]:
     """The SHACL mode actually used and its violations, one readable line each."""
     if mode == "auto":
-        triples = int(graph_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").values()[0]["n"])
+        triples = int(runner.rows(graph_store, "triple-count")[0]["n"])
         mode = "full" if triples <= FULL_SHACL_TRIPLES else "core"
     if mode == "core":
         from kg.build.shape_checks import violations
@@ -54,11 +54,10 @@ def run(graph_store: Store, shacl: str = "auto") -> dict[str, Any]:
     if shacl != "none":
         mode, lines = shacl_violations(graph_store, shacl)
         report["shacl"] = {"mode": mode, "conforms": not lines, "violations": lines}
-    total = graph_store.query(
-        "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a oa:SpecificResource }").values()[0]["n"]
-    mismatches = named_rows(graph_store, "quote-mismatches")
+    total = runner.rows(graph_store, "quote-count")[0]["n"]
+    mismatches = runner.rows(graph_store, "quote-mismatches")
     report["quotes"] = {"checked": int(total), "mismatches": mismatches}
-    checks = named_rows(graph_store, "number-checks")
+    checks = runner.rows(graph_store, "number-checks")
     report["numbers"] = {
         "checks": checks,
         "consistent": sum(c["verdict"] == "consistent" for c in checks),

@@ -1,131 +1,31 @@
-"""The core SHACL shapes of ``ontology/shapes.ttl``, checked as SPARQL queries inside a store.
+"""The core SHACL shapes checked inside a store, as the build and ``kg check --shacl core`` do.
 
-pyshacl validates an rdflib graph with rdflib's engine, which takes minutes at a million
-triples; the bulk path of ``kg build`` (N-Triples files, e.g. from ``kg synth``) therefore
-checks the same shapes where the data already is. Each property constraint of each node shape
-with a ``sh:targetClass`` becomes one query that finds violating focus nodes:
-``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:datatype`` (also inside ``sh:or``),
-``sh:in`` and ``sh:pattern``. Shapes on other parts (qualified value shapes, node-level
-``sh:or``) are left to pyshacl, which still validates every annotation file.
-
-The queries rely on the type closure the build derives first (``queries/derive-1-types.ru``),
-so ``?x a dkg:Claim`` finds every kind of claim, as SHACL's class targets do.
+The queries come from :mod:`kg.queries.shapes`; this module runs them and reports violations
+the way pyshacl's are reported (:class:`~kg.build.validate.ValidationError`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import SH, XSD
-
+from kg.build.validate import ValidationError, shapes
 from kg.model.namespaces import compact
+from kg.queries import runner
+from kg.queries.shapes import checks
 from kg.stores.base import Store
 
 MAX_LISTED = 20
-_SAMPLE = 5
-
-
-@dataclass(frozen=True)
-class Check:
-    """One constraint of one shape, as a query returning violating ``?focus`` nodes."""
-
-    shape: str
-    description: str
-    sparql: str
-
-
-def _n3(term: URIRef | Literal) -> str:
-    return term.n3()
-
-
-def checks(shapes: Graph | None = None) -> list[Check]:
-    """Every supported constraint in the shapes graph, as a :class:`Check`."""
-    if shapes is None:
-        from kg.build.validate import shapes as load_shapes
-
-        shapes = load_shapes()
-    found: list[Check] = []
-    for shape, target in sorted(shapes.subject_objects(SH.targetClass)):
-        for prop in shapes.objects(shape, SH.property):
-            path = shapes.value(prop, SH.path)
-            if not isinstance(path, URIRef):
-                continue
-            found.extend(_property_checks(shapes, str(shape).rsplit("#", 1)[-1], target, path, prop))
-    return found
-
-
-def _property_checks(shapes: Graph, name: str, target: URIRef, path: URIRef, prop: BNode) -> Iterator[Check]:
-    head = f"?focus a {_n3(target)} ."
-    label = f"{compact(str(path))}"
-    value = shapes.value
-    min_count, max_count = value(prop, SH.minCount), value(prop, SH.maxCount)
-    low = int(min_count) if min_count is not None else 0
-    p = _n3(path)
-    # Shapes chosen for Oxigraph at 1M triples: anti-joins (MINUS) rather than FILTER NOT EXISTS
-    # per row, and counts over the property's own triples, joined to the class afterwards.
-    if low > 0:
-        yield Check(name, f"{label}: no value", f"SELECT ?focus WHERE {{ {head} MINUS {{ ?focus {p} ?v }} }}")
-    tests = ([f"COUNT(*) < {low}"] if low > 1 else []) + \
-        ([f"COUNT(*) > {int(max_count)}"] if max_count is not None else [])
-    if tests:
-        said = ([f"fewer than {low}"] if low > 1 else []) + \
-            ([f"more than {int(max_count)}"] if max_count is not None else [])
-        yield Check(name, f"{label}: {' or '.join(said)} value(s)",
-                    f"SELECT ?focus WHERE {{ {{ SELECT ?focus WHERE {{ ?focus {p} ?v }} GROUP BY ?focus "
-                    f"HAVING ({' || '.join(tests)}) }} {head} }}")
-    # value checks run over the property's triples first; only offenders meet the class
-    each = f"SELECT DISTINCT ?focus WHERE {{ {{ SELECT ?focus WHERE {{ ?focus {p} ?v . "
-    cls = value(prop, SH["class"])
-    if isinstance(cls, URIRef):
-        yield Check(name, f"{label}: value not a {compact(str(cls))}",
-                    each + f"MINUS {{ ?v a {_n3(cls)} }} }} }} {head} }}")
-    datatypes = _datatypes(shapes, prop)
-    if datatypes:
-        allowed = ", ".join(_n3(d) for d in datatypes)
-        ok = f"(isLiteral(?v) && DATATYPE(?v) IN ({allowed}))"
-        if XSD.nonNegativeInteger in datatypes:  # as pyshacl: an xsd:integer that is >= 0 will do
-            ok = f"({ok} || (DATATYPE(?v) = {_n3(XSD.integer)} && ?v >= 0))"
-        yield Check(name, f"{label}: value not of datatype {', '.join(compact(str(d)) for d in datatypes)}",
-                    each + f"FILTER(!{ok}) }} }} {head} }}")
-    members = value(prop, SH["in"])
-    if members is not None:
-        allowed = ", ".join(_n3(m) for m in Collection(shapes, members))
-        yield Check(name, f"{label}: value not one of the allowed terms",
-                    each + f"FILTER(?v NOT IN ({allowed})) }} }} {head} }}")
-    pattern = value(prop, SH.pattern)
-    if isinstance(pattern, Literal):
-        yield Check(name, f"{label}: value does not match {pattern}",
-                    each + f"FILTER(!REGEX(STR(?v), {_n3(Literal(str(pattern)))})) }} }} {head} }}")
-
-
-def _datatypes(shapes: Graph, prop: BNode) -> list[URIRef]:
-    """``sh:datatype`` of a property shape, or the datatypes of an ``sh:or`` of datatypes."""
-    single = shapes.value(prop, SH.datatype)
-    if isinstance(single, URIRef):
-        return [single]
-    alternatives = shapes.value(prop, SH["or"])
-    if alternatives is None:
-        return []
-    found = [shapes.value(alt, SH.datatype) for alt in Collection(shapes, alternatives)]
-    return [d for d in found if isinstance(d, URIRef)] if all(isinstance(d, URIRef) for d in found) else []
 
 
 def violations(graph_store: Store) -> list[str]:
     """One line per violation found (a few focus nodes per constraint), sorted."""
     lines: list[str] = []
-    for check in checks():
-        rows = graph_store.query(check.sparql + f" LIMIT {_SAMPLE}").rows
+    for check in checks(shapes()):
+        rows = runner.run(graph_store, check.query).rows
         lines.extend(f"{compact(str(row[0]))}: {check.shape} {check.description}" for row in rows)
     return sorted(lines)
 
 
 def check(graph_store: Store) -> None:
     """Refuse a store whose bulk-loaded data breaks the shapes (a ValidationError, as pyshacl's)."""
-    from kg.build.validate import ValidationError
-
     found = violations(graph_store)
     if found:
         raise ValidationError(found[:MAX_LISTED] + ([f"... and {len(found) - MAX_LISTED} more"]

@@ -12,20 +12,12 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.model.errors import KgError
+from kg.ingest.vocabulary import parse_turtle
+from kg.model.errors import ValidationError
 from kg.model.namespaces import compact
 from kg.model.paths import SHAPES
-from kg.ingest.vocabulary import parse_turtle
 
 MAX_LISTED = 20
-
-
-class ValidationError(KgError):
-    """SHACL found violations; ``lines`` holds one readable line per violation."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__(f"SHACL validation failed with {len(lines)} violation(s)")
-        self.lines = lines
 
 
 @lru_cache(maxsize=1)

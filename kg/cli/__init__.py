@@ -1,78 +1,67 @@
-"""The ``kg`` command line: one sub-command per step of the flow.
+"""CLI layer: the ``kg`` command line, one thin module per command.
 
-Every sub-command reads the store (the one source of truth) through ``kg.stores.base``. Errors a
-user can cause end as one line on stderr and a non-zero exit; set ``KG_DEBUG=1`` to see the
-traceback of an unexpected failure.
+Each command module parses options, calls the library and prints; it may import every layer
+below (serve, render, build, analysis, ingest, queries, stores, model). Commands are imported
+only when run, and ``kg --help`` lists them from :data:`COMMANDS` without importing any, so
+the help and ``kg query --list`` start in a fraction of a second.
+
+Errors a user can cause end as one line on stderr and exit status 2; set ``KG_DEBUG=1`` to see
+the traceback of the error and of every cause behind it.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import sys
 import traceback
-from pathlib import Path
 
 import click
-from rich.console import Console
 
 from kg import __version__
-from kg.build.validate import ValidationError
+from kg.cli.common import err
 from kg.model.errors import KgError
-from kg.model.files import write_atomic
-from kg.model.paths import DEFAULT_DATA
-from kg.queries import catalogue as queries
-from kg.render import results as output
-from kg.stores.base import EXPORT_FORMATS, open_store
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 70
+LISTED_VIOLATIONS = 50
 
-
-# Commands that live in their own modules, imported only when used (networkx, pyvis and the
-# server are slow to import and not needed by 'kg query'). name -> (module, click command).
-LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "trace": ("kg.cli.trace", "trace"),
-    "check": ("kg.cli.check", "check"),
-    "viz": ("kg.cli.viz", "viz"),
-    "analyze": ("kg.cli.analyze", "analyze"),
-    "import": ("kg.cli.import_", "import_group"),
-    "serve": ("kg.cli.serve", "serve"),
-    "synth": ("kg.cli.synth", "synth"),
-    "bench": ("kg.cli.bench", "bench"),
+# name -> (module, click command, the one line 'kg --help' shows; the command uses it as its
+# short help too, so it is written once)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "build": ("kg.cli.build", "build", "Build the store from DATA_DIR (default: data/)."),
+    "query": ("kg.cli.query", "query", "Run QUERY: a name from queries/, a .rq file, or SPARQL text."),
+    "export": ("kg.cli.export", "export", "Export the whole graph as Turtle, N-Triples, JSON-LD or TriG."),
+    "trace": ("kg.cli.trace", "trace_command", "Trace what backs or contests a claim, down to the quotes."),
+    "check": ("kg.cli.check", "check", "Check that the graph holds up: SHACL, quote offsets, numbers."),
+    "viz": ("kg.cli.viz", "viz", "Write interactive views of the debate (offline HTML)."),
+    "analyze": ("kg.cli.analyze", "analyze", "Analyse the debate as a network: coalitions, standing."),
+    "import": ("kg.cli.import_", "import_group", "Import data coded in other tools as a debate folder."),
+    "serve": ("kg.cli.serve", "serve", "Serve the store as a read-only SPARQL endpoint with views."),
+    "synth": ("kg.cli.synth", "synth", "Generate a synthetic debate of a chosen size."),
+    "bench": ("kg.cli.bench", "bench", "Benchmark the stores on a synthetic debate, in one run."),
 }
 
 
+def summary(name: str) -> str:
+    """The one-line help of a command, from :data:`COMMANDS`."""
+    return COMMANDS[name][2]
+
+
 class KgGroup(click.Group):
-    """A click group that turns :class:`KgError` into one line on stderr and an exit code,
-    and loads the commands of :data:`LAZY_COMMANDS` on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        lazy = [name for name, (module, _) in LAZY_COMMANDS.items() if _module_exists(module)]
-        return sorted({*super().list_commands(ctx), *lazy})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in LAZY_COMMANDS and _module_exists(LAZY_COMMANDS[name][0]):
-            module, attr = LAZY_COMMANDS[name]
-            return getattr(importlib.import_module(module), attr)
-        return super().get_command(ctx, name)
+    """A click group that turns :class:`KgError` into one line on stderr and an exit code."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except ValidationError as exc:
-            _debug(exc)
-            err.print(f"error: {exc}", markup=False)
-            for line in exc.lines[:50]:
-                err.print(f"  {line}", markup=False)
-            if len(exc.lines) > 50:
-                err.print(f"  ... and {len(exc.lines) - 50} more", markup=False)
-            ctx.exit(EXIT_USER_ERROR)
         except KgError as exc:
             _debug(exc)
             err.print(f"error: {exc}", markup=False)
+            lines: list[str] = getattr(exc, "lines", [])  # SHACL violations, one per line
+            for line in lines[:LISTED_VIOLATIONS]:
+                err.print(f"  {line}", markup=False)
+            if len(lines) > LISTED_VIOLATIONS:
+                err.print(f"  ... and {len(lines) - LISTED_VIOLATIONS} more", markup=False)
             ctx.exit(EXIT_USER_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -87,6 +76,25 @@ class KgGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+class LazyGroup(KgGroup):
+    """The top-level group: loads the commands of :data:`COMMANDS` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`, without importing a single command."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary(name)) for name in sorted(COMMANDS)])
+
+
 def _debug(exc: BaseException) -> None:
     """With ``KG_DEBUG`` set, print the traceback of a user-facing error and of every cause
     behind it (the library raises :class:`KgError` *from* the original exception)."""
@@ -94,119 +102,10 @@ def _debug(exc: BaseException) -> None:
         traceback.print_exception(exc, file=sys.stderr)
 
 
-def _module_exists(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
-
-
-store_option = click.option(
-    "--store", "store_spec", envvar="KG_STORE", default=None, metavar="PATH|URL|memory",
-    help="Store to use: an Oxigraph folder (default .kg/store), a SPARQL 1.1 endpoint URL, "
-    "or 'memory' to build from --data.",
-)
-data_option = click.option(
-    "--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
-    help="Data folder, read when --store is 'memory'.",
-)
-
-
-@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """Map a policy debate: who claims what, on what evidence, said where.
 
     Start with 'kg build' (annotations -> validated store), then query, export and explore it.
     """
-
-
-@main.command()
-@click.argument("data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA)
-@store_option
-@click.option("-q", "--quiet", is_flag=True, help="Print only the counts.")
-def build(data_dir: Path, store_spec: str | None, quiet: bool) -> None:
-    """Build the store from DATA_DIR (default: data/).
-
-    Finds every quote in its source text, records offsets and checksums, validates with SHACL
-    and writes the store atomically: if anything fails, the previous store stays as it was.
-    """
-    from kg.build import build as run_build
-
-    progress = None if quiet else (lambda msg: err.print(f"[dim]{msg}[/dim]"))
-    report = run_build(data_dir, store_spec, progress)
-    c = report.counts
-    click.echo(
-        f"built {', '.join(report.debates)} from {report.files} annotation file(s) into {report.store}"
-    )
-    click.echo(
-        f"triples {c['triples']}  sources {c['sources']}  actors {c['actors']}  claims {c['claims']}  "
-        f"statements {c['statements']}  evidence {c['evidence']}  links {c['links']}  "
-        f"quotes {c['quotes']}  quantities {c['quantities']}"
-    )
-
-
-def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    """``name=value`` strings as a dict; a pair without '=' is an error."""
-    params: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise KgError(f"--param {pair!r}: expected name=value")
-        params[name.lstrip("?")] = value
-    return params
-
-
-@main.command()
-@click.argument("query", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind ?NAME to VALUE (an id, IRI, number or text, as the query declares).")
-@click.option("-f", "--format", "fmt", type=click.Choice([*output.RESULT_FORMATS, "turtle"]),
-              default="table", show_default=True, help="Output format (turtle for CONSTRUCT).")
-@click.option("-l", "--list", "list_queries", is_flag=True, help="List the named queries.")
-@store_option
-@data_option
-def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bool,
-          store_spec: str | None, data_dir: Path) -> None:
-    """Run QUERY: a name from queries/, a .rq file, or SPARQL text.
-
-    \b
-    Examples:
-      kg query claims-by-stance
-      kg query evidence-for-claim --param claim=taser-for-every-frontline-officer
-      kg query "SELECT ?name WHERE { ?a a dkg:Person ; foaf:name ?name }" -f csv
-    """
-    if list_queries or not query:
-        for q in queries.catalogue():
-            args = " ".join(f"--param {p.name}=<{p.type}>" for p in q.params)
-            click.echo(f"{q.name:32} {q.title}" + (f"  [{args}]" if args else ""))
-        return
-    named = queries.resolve(query)
-    with open_store(store_spec, data_dir) as graph_store:
-        bindings = queries.bind(named, parse_params(params), graph_store)
-        result = graph_store.query(named.text, bindings)
-    if result.kind == "graph":
-        click.echo(result.graph.serialize(format="turtle"))
-    elif fmt == "json":
-        click.echo(output.to_json(result))
-    elif fmt == "csv":
-        click.echo(output.to_csv(result), nl=False)
-    else:
-        output.print_table(result, Console(highlight=False), named.title or None)
-
-
-@main.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="turtle",
-              show_default=True, help="RDF serialisation.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
-              help="Write to this file (atomically) instead of standard output.")
-@store_option
-@data_option
-def export(fmt: str, out: Path | None, store_spec: str | None, data_dir: Path) -> None:
-    """Export the whole graph (data and ontology) as Turtle, N-Triples, JSON-LD or TriG."""
-    with open_store(store_spec, data_dir) as graph_store:
-        data = graph_store.dump(fmt)
-    if out is None:
-        sys.stdout.buffer.write(data)
-        return
-    write_atomic(out, data)
-    err.print(f"wrote {out} ({len(data)} bytes)", markup=False)
-
-

@@ -9,9 +9,9 @@ import click
 from rich.console import Console
 
 from kg.analysis import discourse
-from kg.cli import data_option, err, store_option
+from kg.cli import summary
+from kg.cli.common import data_option, err, open_store, store_option
 from kg.model.errors import KgError
-from kg.stores.base import open_store
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -23,7 +23,7 @@ def _day(value: str | None, option: str) -> date | None:
         raise KgError(f"{option}: expected a date YYYY-MM-DD, not {value!r}") from exc
 
 
-@click.command()
+@click.command(short_help=summary("analyze"))
 @click.option("--actor", type=click.Choice(discourse.ACTOR_KINDS), default="person", show_default=True,
               help="Actors are the speakers (person, or an organisation speaking for itself) or the "
                    "organisations the statements were made for.")

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from kg.cli import err
+from kg.cli import summary
+from kg.cli.common import err
 
 
-@click.command()
+@click.command(short_help=summary("bench"))
 @click.option("-n", "--triples", type=int, default=50_000, show_default=True,
               help="Size of the synthetic debate (kg synth); 1000000 for the issue's targets.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic debate.")

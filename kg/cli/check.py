@@ -11,14 +11,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from kg.build import checks as checking
-from kg.cli import data_option, store_option
+from kg.cli import summary
+from kg.cli.common import data_option, open_store, store_option
 from kg.render.trace import VERDICT_STYLE
-from kg.stores.base import open_store
 
 EXIT_CHECK_FAILED = 1
 
 
-@click.command(name="check")
+@click.command(name="check", short_help=summary("check"))
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--shacl", "shacl", type=click.Choice(checking.SHACL_MODES), default="auto", show_default=True,
               help="full: pyshacl on a dump of the store (every constraint); core: the core "

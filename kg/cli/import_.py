@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from kg.cli import KgGroup, err
+from kg.cli import KgGroup, summary
+from kg.cli.common import err
 
 
-@click.group("import", cls=KgGroup)
+@click.group("import", cls=KgGroup, short_help=summary("import"))
 def import_group() -> None:
     """Import data coded in other tools as a debate folder that 'kg build' loads."""
 

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
-from kg.cli import err, store_option
+from kg.cli import summary
+from kg.cli.common import err, store_option
 from kg.model.errors import KgError
 from kg.model.paths import DEFAULT_STORE_DIR
 from kg.serve.sparql import DEFAULT_MAX_BYTES, DEFAULT_PORT, DEFAULT_TIMEOUT_S, serving
-from kg.stores.base import is_remote
+from kg.stores import is_remote
 
 
-@click.command()
+@click.command(short_help=summary("serve"))
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default; 0.0.0.0 exposes it to the network).")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from kg.cli import err
+from kg.cli import summary
+from kg.cli.common import err
 
 
-@click.command()
+@click.command(short_help=summary("synth"))
 @click.option("-n", "--triples", type=int, default=10_000, show_default=True,
               help="About how many triples to generate (1,000 to 5,000,000), before the build's derivations.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same debate.")

@@ -13,17 +13,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg.analysis import trace as tracing
-from kg.cli import data_option, store_option
+from kg.cli import summary
+from kg.cli.common import data_option, open_store, store_option
 from kg.model.errors import KgError
 from kg.render.trace import markdown, tree
-from kg.stores.base import open_store
 
 ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidence", "supporting_claims",
                "attacking_claims", "evidence_beneath", "producers", "sources", "actors_for",
                "actors_against", *tracing.FLAGS)
 
 
-@click.command(name="trace")
+@click.command(name="trace", short_help=summary("trace"))
 @click.argument("claim", required=False)
 @click.option("--all", "all_claims", is_flag=True, help="One row per claim instead of one claim's tree.")
 @click.option("-d", "--depth", type=click.IntRange(min=0), default=tracing.DEFAULT_DEPTH, show_default=True,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from kg.cli import data_option, err, store_option
+from kg.cli import summary
+from kg.cli.common import data_option, err, open_store, store_option
 from kg.model.errors import KgError
-from kg.queries.catalogue import resolve_id
+from kg.queries.runner import resolve_id
 from kg.render.view_html import write
 from kg.render.views import VIEWS, ViewGraph, build_view, claim_view
-from kg.stores.base import open_store
 
 DEFAULT_DIR = Path("out")
 READABLE_NODES = 3000  # beyond this a browser draws a hairball (10,000 never became readable)
@@ -37,7 +37,7 @@ def _report(view: ViewGraph, path: Path, seconds: float) -> None:
                   "try --view arguments, --view actors or --claim ID", markup=False)
 
 
-@click.command()
+@click.command(short_help=summary("viz"))
 @click.option("-v", "--view", "view_name", type=click.Choice(VIEWS), default=None,
               help="full: the whole graph; arguments: claims and evidence with supports and attacks; "
                    "actors: who agrees and disagrees with whom.  [default: full]")

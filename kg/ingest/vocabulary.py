@@ -18,8 +18,8 @@ from kg.ingest.annotations import Node
 from kg.model.errors import KgError
 from kg.model.namespaces import DKG, ORG, QUDT
 from kg.model.paths import ONTOLOGY
-from kg.queries import catalogue as queries
-from kg.stores import base as store
+from kg.queries import runner
+from kg.stores import of_graph
 
 # Which keyword category (an ontology term) each annotation key draws from.
 CATEGORY = {
@@ -41,7 +41,7 @@ ORGANISATION_KINDS = "organisation"  # keyword of the class every organisation k
 
 @dataclass
 class Vocabulary:
-    """Annotation keywords by category, read from the ontology (queries/annotation-keywords.rq)."""
+    """Annotation keywords by category, read from the ontology (queries/internal/annotation-keywords.rq)."""
 
     terms: dict[URIRef, dict[str, URIRef]]
     organisations: set[URIRef]
@@ -82,9 +82,8 @@ def ontology() -> Graph:
 
 
 def vocabulary() -> Vocabulary:
-    """Annotation keywords read from the ontology with ``queries/annotation-keywords.rq``."""
-    onto = store.MemoryStore(ontology(), "ontology")
-    result = onto.query(queries.named("annotation-keywords").text)
+    """Annotation keywords read from the ontology with ``queries/internal/annotation-keywords.rq``."""
+    result = runner.run(of_graph(ontology(), "ontology"), "annotation-keywords")
     terms: dict[URIRef, dict[str, URIRef]] = {}
     for row in result.dicts():
         terms.setdefault(row["category"], {})[str(row["key"])] = row["term"]

@@ -24,3 +24,11 @@ class KgError(Exception):
             where += f":{self.line}"
         text = " ".join(self.message.split())  # one line, whatever the message held
         return f"{where}: {text}" if where else text
+
+
+class ValidationError(KgError):
+    """SHACL found violations; ``lines`` holds one readable line per violation."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__(f"SHACL validation failed with {len(lines)} violation(s)")
+        self.lines = lines

@@ -19,8 +19,6 @@ from rich.table import Table
 from kg.model.namespaces import compact
 from kg.stores.base import Result, Term
 
-RESULT_FORMATS = ("table", "csv", "json")
-
 
 def term_json(term: Term) -> dict[str, str]:
     """One term in the SPARQL JSON results encoding."""

@@ -1,6 +1,6 @@
 """The graphs behind ``kg viz``: nodes and edges for each view, computed from the store.
 
-Every view is built from named queries (``queries/viz-*.rq``) and, for one claim, from
+Every view is built from named queries (``queries/internal/viz-*.rq``) and, for one claim, from
 ``kg trace``'s evidence tree; nothing here reads annotation files or knows the ontology's class
 tree. Nodes carry their *group* (person, organisation, claim, statement, evidence, source: the
 view's shape), their most specific *kind* as the graph labels it (the colour), a full label
@@ -22,8 +22,9 @@ import networkx as nx
 from rdflib import Literal, URIRef
 
 from kg.model.errors import KgError
-from kg.queries.catalogue import named, with_values
-from kg.stores.base import Store, python
+from kg.queries import runner
+from kg.stores import Store
+from kg.stores.base import python
 
 VIEWS = ("full", "arguments", "actors")
 ARGUMENT_RELATIONS = ("support", "attack")
@@ -137,10 +138,8 @@ def node_info(row: dict[str, object]) -> Info:
 def _node_rows(store: Store, groups: tuple[str, ...] = ()) -> list[dict[str, object]]:
     """``viz-nodes`` rows, only of ``groups`` when given (bound with VALUES): the arguments view
     of a 1M-triple debate needs its 4,500 claims and evidence items, not all 43,000 nodes."""
-    text = named("viz-nodes").text
-    if groups:
-        text = with_values(text, "group", [Literal(g) for g in groups])
-    rows = store.query(text).dicts()
+    values = {"group": [Literal(g) for g in groups]} if groups else None
+    rows = runner.run(store, "viz-nodes", values).dicts()
     return [{**{k: python(v) for k, v in row.items()}, "node": str(row["node"])} for row in rows]
 
 
@@ -157,7 +156,7 @@ def _node(row: dict[str, object]) -> Node:
 
 def _link_edges(store: Store) -> list[Edge]:
     edges = []
-    for row in store.query(named("viz-links").text).values():
+    for row in runner.run(store, "viz-links").values():
         info: Info = [("link", _text(row["kind"]))]
         if row.get("assertedBy") is not None:
             info.append(("asserted by", _text(row["assertedBy"])))
@@ -197,7 +196,7 @@ def full_view(store: Store) -> ViewGraph:
                      "its claim, speaker and source, and from a premise to what it supports or attacks.")
     for row in _node_rows(store):
         view.add(_node(row))
-    for row in store.query(named("viz-relations").text).values():
+    for row in runner.run(store, "viz-relations").values():
         view.edges.append(Edge(_text(row["from"]), _text(row["to"]), _text(row["relation"]),
                                _text(row["label"]), [("relation", _text(row["label"]))]))
     view.edges.extend(_link_edges(store))
@@ -225,7 +224,7 @@ def actors_view(store: Store) -> ViewGraph:
     view = ViewGraph("actors", "Actors: who agrees and who disagrees",
                      "Actors who made statements; green lines join actors who take the same stance on "
                      "a claim, red lines actors who take opposite stances. Size: statements made.")
-    rows = store.query(named("viz-actor-stances").text).values()
+    rows = runner.run(store, "viz-actor-stances").values()
     statements: dict[str, int] = defaultdict(int)
     stances: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     claim_labels: dict[str, str] = {}
@@ -332,7 +331,7 @@ def build_view(store: Store, name: str) -> ViewGraph:
 
 
 def with_kinds(view: ViewGraph, store: Store) -> ViewGraph:
-    """``view`` with the ontology's kinds per group (``queries/viz-kinds.rq``), for its colours."""
-    for row in store.query(named("viz-kinds").text).dicts():
+    """``view`` with the ontology's kinds per group (``queries/internal/viz-kinds.rq``), for its colours."""
+    for row in runner.run(store, "viz-kinds").dicts():
         view.kinds.setdefault(str(row["group"]), []).append(str(row["kind"]))
     return view

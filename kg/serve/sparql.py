@@ -192,11 +192,11 @@ class _Handler(BaseHTTPRequestHandler):
             from kg.render import views as viz
         except ImportError:
             return self._text(404, "no HTML views: kg.render.views is not installed in this version\n")
-        from kg.queries.catalogue import resolve_id
-        from kg.stores.remote import RemoteStore
+        from kg.queries.runner import resolve_id
+        from kg.stores import open_store
 
         name = url.path.removeprefix("/view").strip("/")
-        store = RemoteStore(f"{self.upstream}/query", timeout=self.timeout_s + 5)
+        store = open_store(f"{self.upstream}/query")  # the engine enforces the time limit
         try:
             if name == "claim":
                 form = urllib.parse.parse_qs(url.query)
@@ -243,8 +243,9 @@ def _views_html() -> str:
 
 
 def _index(store_name: str) -> str:
-    example = "SELECT ?claim ?label WHERE { ?claim a <https://w3id.org/debate-kg/ns#Claim> ; " \
-              "<http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 20"
+    from kg.queries.catalogue import named
+
+    example = named("claims").text  # the public query of every claim, as an example to edit
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kg SPARQL endpoint</title></head>
 <body>

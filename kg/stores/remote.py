@@ -5,10 +5,9 @@ Protocol (one ``PUT``/``POST`` of N-Triples) or, for servers without it, ``INSER
 chunks of :data:`INSERT_CHUNK` triples (Virtuoso refuses much larger ones). Only the standard
 library speaks HTTP here, so nothing beyond the project's dependencies is needed.
 
-The protocol has no way to bind variables, so parameters are bound the way SPARQL itself
-offers: a ``VALUES`` block of RDF terms (serialised by rdflib, never user text) placed at the
-start of the query's outer ``WHERE`` group, where an engine can start from it (a trailing
-``VALUES`` is joined last by some engines, which is very slow on big graphs).
+Parameters arrive already bound (:mod:`kg.queries.binding`: VALUES blocks of RDF terms); the
+project's prefixes are declared in the text, since the server does not know them. What this kind
+sends to load and dump is in ``queries/store/``.
 
 Endpoints: the store spec is the query URL. An Oxigraph server given by its base URL or its
 ``/query`` URL gets ``/update`` and ``/store`` beside it; for other servers, set
@@ -24,7 +23,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,7 +31,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
-from kg.stores.base import EXPORT_FORMATS, Result, Store, Term, _to_rdflib
+from kg.model.paths import QUERIES
+from kg.stores.base import Result, Store, StoreBuild, Term, graph_of
+from kg.stores.formats import EXPORT_FORMATS
 
 INSERT_CHUNK = 1000
 DEFAULT_TIMEOUT = float(os.environ.get("KG_REMOTE_TIMEOUT", "600"))
@@ -71,22 +72,20 @@ class RemoteStore(Store):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
-        sparql = with_prefixes(bind_values(text, bindings or {}))
+    def query(self, text: str) -> Result:
+        sparql = with_prefixes(text)
         accept = f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9"
         content_type, body = self._post(self.query_url, {"query": sparql}, accept)
         if content_type.startswith(_RESULTS_JSON) or content_type.endswith("json"):
             return parse_results_json(body)
         if content_type.startswith((_NTRIPLES, "text/plain", "text/turtle")):
             fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in content_type else ox.RdfFormat.TURTLE
-            return Result("graph", graph=_graph(ox.parse(body, format=fmt)))
+            return Result("graph", graph=graph_of(ox.parse(body, format=fmt)))
         raise KgError(f"{self.description}: unexpected answer of type {content_type!r}")
 
     def dump(self, fmt: str) -> bytes:
         """The default graph, fetched as N-Triples and re-serialised locally."""
-        _type, body = self._post(
-            self.query_url, {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"}, _NTRIPLES
-        )
+        _type, body = self._post(self.query_url, {"query": _statement("dump-default-graph.rq")}, _NTRIPLES)
         ox_format = EXPORT_FORMATS[fmt][0]
         if ox_format == ox.RdfFormat.N_TRIPLES:
             return body
@@ -115,9 +114,12 @@ class RemoteStore(Store):
             ))
             return
         if replace:
-            self.update("CLEAR SILENT DEFAULT")
+            self.update(_statement("clear-default-graph.ru"))
+        head, marker, tail = _statement("insert-data.ru").partition("# DATA")
+        if not marker:
+            raise KgError("queries/store/insert-data.ru has lost its '# DATA' line")
         for chunk in _chunks(ntriples, INSERT_CHUNK):
-            self.update("INSERT DATA {\n" + chunk + "\n}")
+            self.update(head + chunk + tail)
 
     # --- HTTP ------------------------------------------------------------------------------
 
@@ -140,143 +142,41 @@ class RemoteStore(Store):
             raise KgError(f"cannot reach the SPARQL server at {request.full_url}: {reason}") from exc
 
 
-def write_remote(store: RemoteStore, ntriples: bytes,
-                 finish: Callable[[Store], None] | None = None, bulk_files: Sequence[Path] = ()) -> None:
-    """Replace the server's default graph with ``ntriples`` (plus ``bulk_files``, N-Triples or
-    Turtle), then run ``finish`` (the build's derivations and checks) on it.
+class RemoteBuild(StoreBuild):
+    """A build on a SPARQL server: the server's default graph is replaced by the new data.
 
     A server offers no atomic switch of a whole store, so unlike the embedded store a failure
-    after the load leaves the new, unchecked graph on the server; the error says so.
+    after the load leaves the new, unchecked graph on the server; :meth:`abort` cannot take it
+    back, and the build's error says so (:attr:`atomic` is false).
     """
-    store.load(ntriples, replace=True)
-    for path in bulk_files:
-        data = path.read_bytes()
-        if path.suffix != ".nt":
-            try:
-                data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
-            except SyntaxError as exc:
-                raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from exc
-        store.load(data, replace=False)
-    try:
-        if finish is not None:
-            finish(store)
-    except KgError as exc:
-        raise KgError(f"{exc} (the server now holds this unchecked build; fix and rebuild)") from exc
+
+    atomic = False
+
+    def __init__(self, store: RemoteStore):
+        self.store = store
+
+    def load(self, ntriples: bytes, files: Sequence[Path] = ()) -> None:
+        self.store.load(ntriples, replace=True)
+        for path in files:
+            data = path.read_bytes()
+            if path.suffix != ".nt":
+                try:
+                    data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE),
+                                        format=ox.RdfFormat.N_TRIPLES)
+                except SyntaxError as exc:
+                    raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from exc
+            self.store.load(data, replace=False)
+
+    def _switch(self) -> str:
+        return self.store.description
 
 
-# --- binding parameters ------------------------------------------------------------------------
-
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_KEYWORD = re.compile(r"(?i)\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b")
+# --- the protocol's own statements -------------------------------------------------------------
 
 
-def _code_spans(text: str) -> Iterator[tuple[int, str]]:
-    """Each character of ``text`` outside comments, strings and IRIs, with its position."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if ch == "<":
-            match = _IRIREF.match(text, i)
-            if match:
-                i = match.end()
-                continue
-        yield i, ch
-        i += 1
-
-
-def where_brace(text: str) -> int:
-    """The position of the ``{`` that opens the outer WHERE group of a query."""
-    positions = list(_code_spans(text))
-    flat = "".join(ch for _, ch in positions)
-    keyword = _KEYWORD.search(flat)
-    if keyword is None:
-        raise KgError("cannot bind parameters: no SELECT, CONSTRUCT, ASK or DESCRIBE in the query")
-    k = flat.find("{", keyword.end())
-    if k < 0:
-        raise KgError("cannot bind parameters: the query has no WHERE group")
-    if keyword[1].upper() == "CONSTRUCT" and not flat[keyword.end():k].strip():
-        depth = 0  # skip the template: CONSTRUCT { ... } WHERE { ... }
-        for j in range(k, len(flat)):
-            depth += {"{": 1, "}": -1}.get(flat[j], 0)
-            if depth == 0:
-                nxt = flat.find("{", j + 1)
-                if nxt >= 0 and re.search(r"(?i)\bWHERE\b", flat[j + 1:nxt]):
-                    k = nxt
-                break
-    return positions[k][0]
-
-
-def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """``text`` with ``bindings`` as a VALUES block at the start of its outer WHERE group."""
-    if not bindings:
-        return text
-    names, terms = [], []
-    for name, term in bindings.items():
-        if isinstance(term, BNode) or not isinstance(term, URIRef | Literal):
-            raise KgError(f"cannot bind ?{name} to {term!r}: only IRIs and literals can be sent")
-        if not re.fullmatch(r"\w+", name):
-            raise KgError(f"not a variable name: {name!r}")
-        try:
-            terms.append(term.n3())
-        except Exception as exc:  # rdflib refuses IRIs it cannot serialise safely
-            raise KgError(f"cannot bind ?{name}: {exc}") from exc
-        names.append(f"?{name}")
-    bound = dict(zip(names, terms, strict=True))
-    inserts = [(where_brace(text) + 1, names), *_subselect_braces(text, names)]
-    for at, chosen in sorted(inserts, reverse=True):
-        values = f" VALUES ({' '.join(chosen)}) {{ ({' '.join(bound[n] for n in chosen)}) }} "
-        text = text[:at] + values + text[at:]
-    return text
-
-
-def _subselect_braces(text: str, names: list[str]) -> list[tuple[int, list[str]]]:
-    """Where a VALUES block may also go inside sub-selects, so the engine restricts them early
-    (as Oxigraph's own substitution does), with the bound variables each one may take.
-
-    Only where that cannot change the answer: the sub-select projects the variable as itself
-    (not ``expr AS ?v``) or with ``*``, and has no LIMIT or OFFSET.
-    """
-    positions = list(_code_spans(text))
-    flat = "".join(ch for _, ch in positions)
-    found = []
-    selects = list(re.finditer(r"(?i)\bSELECT\b", flat))
-    outer = _KEYWORD.search(flat)
-    for match in selects:
-        if outer is not None and match.start() == outer.start():
-            continue  # the query itself
-        brace = flat.find("{", match.end())
-        if brace < 0:
-            continue
-        depth, end = 0, len(flat)
-        for j in range(brace, len(flat)):
-            depth += {"{": 1, "}": -1}.get(flat[j], 0)
-            if depth == 0:
-                end = j
-                break
-        closing = flat.find("}", end + 1)
-        modifiers = flat[end + 1: closing if closing >= 0 else len(flat)]
-        if re.search(r"(?i)\b(LIMIT|OFFSET)\b", modifiers):
-            continue
-        projection = flat[match.end():brace]
-        star = projection.strip().upper().startswith(("*", "DISTINCT *", "REDUCED *"))
-        chosen = [n for n in names
-                  if (star and re.search(re.escape(n) + r"\b", flat[brace:end]))
-                  or (re.search(re.escape(n) + r"\b", projection)
-                      and not re.search(r"(?i)\bAS\s+" + re.escape(n) + r"\b", projection))]
-        if chosen:
-            found.append((positions[brace][0] + 1, chosen))
-    return found
+def _statement(name: str) -> str:
+    """One of the statements in ``queries/store/`` (what this kind sends to load and dump)."""
+    return (QUERIES / "store" / name).read_text(encoding="utf-8")
 
 
 def with_prefixes(text: str) -> str:
@@ -314,13 +214,6 @@ def _term(cell: dict[str, str] | None) -> Term | None:
         return Literal(value, lang=cell["xml:lang"])
     datatype = cell.get("datatype")
     return Literal(value, datatype=URIRef(datatype) if datatype else None)
-
-
-def _graph(triples: Iterator[ox.Triple]) -> Graph:
-    graph = Graph()
-    for t in triples:
-        graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
-    return graph
 
 
 def _prefix_kwargs(fmt: ox.RdfFormat) -> dict[str, object]:

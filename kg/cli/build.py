@@ -1,0 +1,36 @@
+"""``kg build``: annotations in, a validated store out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli import summary
+from kg.cli.common import err, store_option
+from kg.model.paths import DEFAULT_DATA
+
+
+@click.command(short_help=summary("build"))
+@click.argument("data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+@store_option
+@click.option("-q", "--quiet", is_flag=True, help="Print only the counts.")
+def build(data_dir: Path, store_spec: str | None, quiet: bool) -> None:
+    """Build the store from DATA_DIR (default: data/).
+
+    Finds every quote in its source text, records offsets and checksums, validates with SHACL
+    and writes the store atomically: if anything fails, the previous store stays as it was.
+    """
+    from kg.build import build as run_build
+
+    progress = None if quiet else (lambda msg: err.print(f"[dim]{msg}[/dim]"))
+    report = run_build(data_dir, store_spec, progress)
+    c = report.counts
+    click.echo(
+        f"built {', '.join(report.debates)} from {report.files} annotation file(s) into {report.store}"
+    )
+    click.echo(
+        f"triples {c['triples']}  sources {c['sources']}  actors {c['actors']}  claims {c['claims']}  "
+        f"statements {c['statements']}  evidence {c['evidence']}  links {c['links']}  "
+        f"quotes {c['quotes']}  quantities {c['quantities']}"
+    )

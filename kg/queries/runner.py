@@ -1,0 +1,104 @@
+"""The one query runner: the only place Python hands SPARQL to a store.
+
+``run(store, "evidence-for-claim", claim=iri)`` looks the query up by name (or takes a
+:class:`~kg.queries.catalogue.NamedQuery`), binds parameters the one way there is
+(:func:`kg.queries.binding.bind`), runs it and returns a :class:`~kg.stores.base.Result` of
+rdflib terms. :func:`rows` gives the same answer as JSON-friendly Python values, the form every
+analysis and rendering reads; :func:`update` runs an update file; :func:`resolve_id` and
+:func:`bind_params` turn what a user typed (an id, ``--param name=value``) into RDF terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Literal, URIRef
+
+from kg.model.errors import KgError
+from kg.queries.binding import bind, literal
+from kg.queries.catalogue import NamedQuery, named
+from kg.stores.base import Result, Store, Term, python
+
+Query = str | NamedQuery
+
+
+def _query(query: Query) -> NamedQuery:
+    return named(query) if isinstance(query, str) else query
+
+
+def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None = None,
+        **params: Term) -> Result:
+    """Run a named query with ``params`` (one term each) and ``values`` (a set of terms each)."""
+    bound: dict[str, list[Term]] = {name: [term] for name, term in params.items()}
+    for name, terms in (values or {}).items():
+        bound[name] = list(terms)
+    if any(not terms for terms in bound.values()):
+        empty = next(n for n, t in bound.items() if not t)
+        raise KgError(f"?{empty} is bound to no value at all: nothing to ask")
+    return store.query(bind(_query(query).text, bound))
+
+
+def plain(value: Term | None) -> Any:
+    """A query value as JSON-friendly data: dates as ISO strings, decimals as numbers, IRIs as str."""
+    value = python(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def plain_rows(result: Result) -> list[dict[str, Any]]:
+    """A SELECT result as rows of JSON-friendly values (see :func:`plain`)."""
+    return [{k: plain(v) for k, v in zip(result.vars, row, strict=True)} for row in result.rows]
+
+
+def rows(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None = None,
+         **params: Term) -> list[dict[str, Any]]:
+    """:func:`run`, with the rows as JSON-friendly values; a set bound to nothing gives no rows."""
+    sets = {name: list(terms) for name, terms in (values or {}).items()}
+    if any(not terms for terms in sets.values()):
+        return []
+    return plain_rows(run(store, query, sets, **params))
+
+
+def update(store: Store, query: Query) -> None:
+    """Run a SPARQL update file (the build's derive steps) on a store being built."""
+    store.update(_query(query).text)
+
+
+def resolve_id(store: Store, ident: str, where: str) -> URIRef:
+    """The one resource whose ``dct:identifier`` is ``ident`` (or ``ident`` if it is an IRI)."""
+    if re.match(r"^(https?|urn):", ident):
+        return URIRef(ident)
+    found = run(store, "resolve-id", id=Literal(ident)).dicts()
+    if not found:
+        raise KgError(f"{where}: unknown id {ident!r}")
+    if len(found) > 1:
+        listed = ", ".join(str(r["resource"]) for r in found)
+        raise KgError(f"{where}: id {ident!r} names several resources ({listed}); give the full IRI")
+    return URIRef(str(found[0]["resource"]))
+
+
+def bind_params(query: NamedQuery, given: dict[str, str], store: Store) -> dict[str, Term]:
+    """Turn ``--param name=value`` pairs into RDF terms, checked against the query's header."""
+    bindings: dict[str, Term] = {}
+    for name, value in given.items():
+        where = f"--param {name}"
+        param = query.param(name)
+        if param is None and query.params:
+            declared = ", ".join(p.name for p in query.params)
+            raise KgError(f"{where}: query {query.name!r} has no such parameter (it takes: {declared})")
+        kind = param.type if param else ("iri" if re.match(r"^(https?|urn):", value) else "string")
+        if kind == "id":
+            bindings[name] = resolve_id(store, value, where)
+        else:
+            bindings[name] = literal(value, kind, where)
+    missing = [p.name for p in query.params if p.name not in given and "optional" not in p.description]
+    if missing:
+        raise KgError(f"query {query.name!r} needs --param {', '.join(m + '=...' for m in missing)}")
+    return bindings

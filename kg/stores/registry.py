@@ -1,0 +1,126 @@
+"""The store kinds, and the one function that turns ``--store`` text into a store.
+
+``--store`` (or ``$KG_STORE``) names a store: ``memory`` (an rdflib graph built from the data
+folder now), a SPARQL 1.1 endpoint URL (``http://`` or ``https://``), or else a path to an
+embedded Oxigraph store; nothing given means ``.kg/store``. Every command and the benchmark go
+through :func:`locate` / :func:`open_store`; nothing outside ``kg.stores`` knows a kind's
+internals.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.model.errors import KgError
+from kg.model.paths import DEFAULT_STORE_DIR
+from kg.stores.base import Store, StoreBuild
+
+
+@dataclass(frozen=True)
+class StoreKind:
+    """One kind of store: which ``--store`` texts name it, how to open it and how to build it."""
+
+    name: str
+    summary: str
+    matches: Callable[[str], bool]
+    open: Callable[[str], Store]
+    begin: Callable[[str], StoreBuild]
+
+
+def _open_memory(target: str) -> Store:
+    raise KgError("the memory store holds nothing until it is built: give the command a data folder")
+
+
+def _begin_memory(target: str) -> StoreBuild:
+    from kg.stores.memory import MemoryBuild
+
+    return MemoryBuild(target)
+
+
+def _open_sparql(target: str) -> Store:
+    from kg.stores.remote import RemoteStore
+
+    return RemoteStore.from_spec(target)
+
+
+def _begin_sparql(target: str) -> StoreBuild:
+    from kg.stores.remote import RemoteBuild, RemoteStore
+
+    return RemoteBuild(RemoteStore.from_spec(target))
+
+
+def _open_oxigraph(target: str) -> Store:
+    from kg.stores.oxigraph import OxigraphStore
+
+    return OxigraphStore(Path(target))
+
+
+def _begin_oxigraph(target: str) -> StoreBuild:
+    from kg.stores.oxigraph import OxigraphBuild
+
+    return OxigraphBuild(Path(target))
+
+
+def of_graph(graph: Graph, description: str = "memory") -> Store:
+    """An rdflib graph held by this process, as a store (e.g. the ontology, to read keywords)."""
+    from kg.stores.memory import MemoryStore
+
+    return MemoryStore(graph, description)
+
+
+def is_remote(spec: str) -> bool:
+    """Whether a store spec names a SPARQL server (a URL) rather than a local store."""
+    return spec.startswith(("http://", "https://"))
+
+
+# First match wins; the embedded store takes any other text as a path.
+KINDS: tuple[StoreKind, ...] = (
+    StoreKind("memory", "an rdflib graph built from the data folder for this command",
+              lambda spec: spec == "memory", _open_memory, _begin_memory),
+    StoreKind("sparql", "a SPARQL 1.1 server, named by its endpoint URL",
+              is_remote, _open_sparql, _begin_sparql),
+    StoreKind("oxigraph", "an embedded Oxigraph store in a folder (default .kg/store)",
+              lambda spec: True, _open_oxigraph, _begin_oxigraph),
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A store named by ``--store``: its kind and the kind's own target (path, URL or 'memory')."""
+
+    kind: StoreKind
+    target: str
+
+    def open(self) -> Store:
+        """The store, for reading."""
+        return self.kind.open(self.target)
+
+    def begin_build(self) -> StoreBuild:
+        """A new build of this store (see :class:`~kg.stores.base.StoreBuild`)."""
+        return self.kind.begin(self.target)
+
+
+def locate(spec: str | None = None) -> Location:
+    """The store ``spec`` names; ``None`` means ``$KG_STORE`` or the project-local ``.kg/store``."""
+    text = spec or os.environ.get("KG_STORE") or str(DEFAULT_STORE_DIR)
+    kind = next(k for k in KINDS if k.matches(text))
+    return Location(kind, text)
+
+
+def open_store(spec: str | None = None, fill: Callable[[StoreBuild], None] | None = None) -> Store:
+    """Open the store a command reads. A kind that holds nothing yet (``memory``) is built first
+    with ``fill`` (the build layer's: compile the data folder, load, derive, check)."""
+    location = locate(spec)
+    if location.kind.name != "memory":
+        return location.open()
+    if fill is None:
+        return location.open()  # says what is missing
+    with location.begin_build() as build:
+        fill(build)
+        build.commit()
+    return build.store
