@@ -1,7 +1,7 @@
 """CLI layer: the ``kg`` command line, one thin module per command.
 
-Each command module parses options, calls the library and prints; it may import every layer
-below (serve, render, build, analysis, ingest, queries, stores, model). Commands are imported
+Each command module parses options, calls the library and prints. May import: every layer
+(bench, serve, render, build, analysis, ingest, queries, stores, model). Commands are imported
 only when run, and ``kg --help`` lists them from :data:`COMMANDS` without importing any, so
 the help and ``kg query --list`` start in a fraction of a second.
 
