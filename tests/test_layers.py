@@ -64,7 +64,7 @@ def violations(mods: dict[str, Path]) -> list[str]:
     bad = []
     for name, path in mods.items():
         for line, target in imports(path):
-            if target == "kg" or target.startswith("kg.") and target.split(".")[1] not in LAYERS:
+            if target == "kg" or (target.startswith("kg.") and target.split(".")[1] not in LAYERS):
                 continue  # kg.__version__
             if layer(target) > layer(name):
                 bad.append(f"{where(path)}:{line}: {name} ({LAYERS[layer(name)]}) imports "
@@ -115,7 +115,8 @@ def sparql_in_python(mods: dict[str, Path]) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr):
                 text = "".join(v.value if isinstance(v, ast.Constant) else "?x" for v in node.values)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and id(node) not in docstrings):
                 text = node.value
             else:
                 continue
@@ -130,7 +131,7 @@ def test_every_subpackage_is_a_layer_with_a_docstring() -> None:
     assert packages == set(LAYERS)
     for name in LAYERS:
         doc = ast.get_docstring(ast.parse((KG / name / "__init__.py").read_text(encoding="utf-8")))
-        assert doc and "May import" in doc, f"kg/{name}/__init__.py must say what lives there and what it may import"
+        assert doc and "May import" in doc, f"kg/{name}/__init__.py: say what lives there, what it may import"
 
 
 def test_layers_point_one_way() -> None:
@@ -146,7 +147,8 @@ def test_no_sparql_in_python_outside_the_queries_layer() -> None:
 
 
 @pytest.mark.parametrize(("source", "expected"), [
-    ("from kg.cli.common import err\n", "kg.stores.bad (stores) imports kg.cli.common (cli), a layer above it"),
+    ("from kg.cli.common import err\n",
+     "kg.stores.bad (stores) imports kg.cli.common (cli), a layer above it"),
     ("def f():\n    from kg.build import build\n", "imports kg.build (build), a layer above it"),
 ])
 def test_the_layer_check_names_both_modules(tmp_path: Path, source: str, expected: str) -> None:

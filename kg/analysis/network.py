@@ -1,5 +1,5 @@
 """``kg analyze``'s analysis: discourse networks, coalitions, centrality and argument standing,
-gathered into one :class:`Analysis`, rendered as a terminal report or as JSON.
+gathered into one :class:`Analysis`, and its JSON form (``kg.render.analysis`` prints the report).
 
 The numbers come from :mod:`kg.analysis.discourse` (DNA-style networks) and :mod:`kg.analysis.arguments`
 (support/attack graph, grounded semantics); this module only combines and presents them.
@@ -14,9 +14,6 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from kg.analysis import arguments, discourse
 from kg.analysis.discourse import OneMode, StatementTable
@@ -27,7 +24,6 @@ if TYPE_CHECKING:
     from kg.stores.base import Store
 
 BETWEENNESS_BUDGET = 2_000_000  # pivots x (nodes + edges); above it, betweenness is sampled
-MAX_NAMES = 12  # members named per coalition in the terminal report
 MAX_EDGES = 100_000  # edges kept in the actor graph (strongest first) before networkx sees it
 
 
@@ -248,100 +244,3 @@ def _plain(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def print_report(analysis: Analysis, console: Console, top: int = 10) -> None:
-    """A readable report: coalitions, who backs and contests what, centrality, what stands."""
-    o, s = analysis.options, analysis.structure
-    name = analysis.label
-    when = ""
-    if o.start or o.end:
-        when = f", {o.start or '…'} to {o.end or '…'}"
-    console.print(f"[bold]Discourse network[/bold] ({escape(o.actor)} actors, {escape(o.aggregation)}, "
-                  f"normalisation {escape(o.normalization)}{escape(when)}): "
-                  f"{len(analysis.table)} statements, {s.graph.number_of_nodes()} actors, "
-                  f"{s.graph.number_of_edges()} ties")
-
-    console.print("\n[bold]Coalitions[/bold] (Louvain on positive ties, seed "
-                  f"{o.seed}); polarisation {s.polarisation:.3f}")
-    groups = [g for g in s.coalitions if len(g) > 1]
-    for i, group in enumerate(groups):
-        if i == top:
-            console.print(f"  … and {len(groups) - top} more coalitions", style="dim")
-            break
-        shared = analysis.coalition_claims(group)[:3]
-        names = ", ".join(name(a) for a in group[:MAX_NAMES])
-        more = f" … and {len(group) - MAX_NAMES} more" if len(group) > MAX_NAMES else ""
-        console.print(f"  {i + 1}. " + escape(names + more) + f" [dim]({len(group)} actors)[/dim]")
-        if shared:
-            console.print("     agree on: " + escape("; ".join(f"{name(c)} ({n})" for c, n in shared)),
-                          style="dim")
-    if s.isolated:
-        more = f" … and {len(s.isolated) - MAX_NAMES} more" if len(s.isolated) > MAX_NAMES else ""
-        console.print("  isolated (share no claim): "
-                      + escape(", ".join(name(a) for a in s.isolated[:MAX_NAMES]) + more), style="dim")
-
-    _print_claims(analysis, console, top)
-    _print_centrality(analysis, console, top)
-    _print_arguments(analysis, console)
-    if analysis.windows:
-        table = Table(title="Moving windows", header_style="bold")
-        for col in ("from", "to", "statements", "actors", "ties", "coalitions", "polarisation"):
-            table.add_column(col)
-        for w in analysis.windows:
-            table.add_row(w["start"], w["end"], str(w["statements"]), str(w["actors"]), str(w["edges"]),
-                          str(len(w["coalitions"])), f"{w['polarisation']:.3f}")
-        console.print(table)
-
-
-def _print_claims(analysis: Analysis, console: Console, top: int) -> None:
-    stances = analysis.stances()
-    standing = {c.id: c for c in analysis.standings}
-    ranked = sorted(stances, key=lambda c: (-(len(stances[c]["agree"]) + len(stances[c]["disagree"])), c))
-    table = Table(title="Who backs what, and what contests it", header_style="bold", show_lines=True)
-    for col in ("claim", "agree", "disagree", "contested by", "grounded"):
-        table.add_column(col, overflow="fold")
-    for claim in ranked[:top]:
-        st = standing.get(claim)
-        contested = ", ".join(f"{analysis.label(a)} ({standing[a].status if a in standing else 'evidence'})"
-                              for a in (st.attacked_by if st else []))
-        table.add_row(escape(analysis.label(claim)),
-                      escape(", ".join(analysis.label(a) for a in stances[claim]["agree"])),
-                      escape(", ".join(analysis.label(a) for a in stances[claim]["disagree"])),
-                      escape(contested), escape(st.status if st else ""))
-    console.print(table)
-
-
-def _print_centrality(analysis: Analysis, console: Console, top: int) -> None:
-    s = analysis.structure
-    ranked = sorted(s.centrality.items(), key=lambda kv: (-kv[1]["strength"], kv[0]))
-    table = Table(title="Central actors", header_style="bold")
-    for col in ("actor", "degree", "strength", "betweenness", "eigenvector", "bridging"):
-        table.add_column(col)
-    bridging = set(s.bridging)
-    for node, c in ranked[:top]:
-        eig = "" if c["eigenvector"] is None else f"{c['eigenvector']:.3f}"
-        table.add_row(escape(analysis.label(node)), f"{c['degree']:.3f}", f"{c['strength']:g}",
-                      f"{c['betweenness']:.3f}", eig, "yes" if node in bridging else "")
-    console.print(table)
-
-
-def _print_arguments(analysis: Analysis, console: Console) -> None:
-    claims = analysis.standings
-    console.print("\n[bold]Arguments[/bold] (grounded semantics over attack links; evidence counts as "
-                  "arguments)")
-    for status in (arguments.ACCEPTED, arguments.REJECTED, arguments.UNDECIDED):
-        these = [c for c in claims if c.status == status]
-        console.print(f"  {status} ({len(these)}): " + escape(", ".join(c.label for c in these) or "none"))
-    mass = sorted((c for c in claims if c.evidence), key=lambda c: (-len(c.evidence), c.id))
-    table = Table(title="Evidence beneath claims (through support chains)", header_style="bold")
-    for col in ("claim", "evidence", "producers", "status"):
-        table.add_column(col, overflow="fold")
-    for c in mass:
-        table.add_row(escape(c.label), str(len(c.evidence)),
-                      escape(", ".join(analysis.label(p) for p in c.producers)), c.status)
-    console.print(table)
-    unsupported = [c.label for c in claims if c.unsupported]
-    single = [c.label for c in claims if c.single_source]
-    console.print(f"  unsupported ({len(unsupported)}): " + escape(", ".join(unsupported) or "none"))
-    console.print(f"  single-source ({len(single)}): " + escape(", ".join(single) or "none"))

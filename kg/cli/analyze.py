@@ -78,6 +78,7 @@ def analyze(actor: str, aggregation: str, normalization: str, two_mode_aggregati
       kg analyze --export-dir out/network     # GraphML, GEXF, CSV for Gephi and R
     """
     from kg.analysis import network as network_report
+    from kg.render.analysis import print_report
 
     window_days = discourse.parse_duration(window, "--window") if window else None
     step_days = discourse.parse_duration(step, "--step") if step else None
@@ -101,4 +102,4 @@ def analyze(actor: str, aggregation: str, normalization: str, two_mode_aggregati
     if fmt == "json":
         click.echo(network_report.to_json(analysis))
     else:
-        network_report.print_report(analysis, Console(highlight=False), top)
+        print_report(analysis, Console(highlight=False), top)
