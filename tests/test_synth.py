@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.namespace import XSD
 
-from kg.build import build, counts, filler
+from kg.build import build, compile_graph, counts, filler
 from kg.build.validate import ValidationError
 from kg.cli import main
 from kg.ingest.synth import synthesise
 from kg.model.errors import KgError
+from kg.model.namespaces import ID_BASE, compact
 from kg.serve.sparql import oxigraph_server
 from kg.stores import open_store
 from kg.stores.oxigraph import OxigraphStore
 
 TRIPLES_2K_SEED5 = 2146  # what kg synth --triples 2000 --seed 5 writes (whole source texts)
+SEED_DATA = Path(__file__).resolve().parent.parent / "data"  # the curated seed debate, data/taser-uk
+
+# Predicates kg.ingest.emit writes only when the data has them, so the curated seed debate and a
+# synthetic one may each have some the other lacks; any other predicate both must have.
+OPTIONAL = {
+    "actor": {"dkg:honorific", "dkg:note", "org:subOrganizationOf"},
+    "debate": {"dct:description"},
+    "evidence": {"dkg:note", "dkg:periodStart", "dkg:periodEnd", "dkg:periodLabel", "dkg:place",
+                 "dkg:sampleUnit", "dkg:studySite"},
+    "link": {"dkg:note"},
+    "post": {"dkg:attestedIn", "dkg:titleAsWritten"},
+    "quantity": {"dkg:baseline", "dkg:numerator", "dkg:place"},
+    "source": {"dct:issued", "dkg:unstated", "dkg:inference"},  # a date, or that it is unstated
+    "statement": {"dct:date", "dkg:earliestDate", "dkg:latestDate", "dkg:note"},  # a date, or bounds
+}
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +219,37 @@ def test_stores_side_by_side_keep_their_builds(tmp_path: Path) -> None:
     assert counts(OxigraphStore(tmp_path / "first"))["statements"] == counts(
         OxigraphStore(tmp_path / "second"))["statements"] > 0
     assert len(list((tmp_path / "builds").glob("second-*"))) == 2  # KEEP_BUILDS
+
+
+def node_shapes(graph: Graph) -> dict[str, dict[str, set[str]]]:
+    """Per kind of node, each predicate and the forms of its objects ("IRI", or the literal's
+    datatype; xsd:string for a plain literal). The kind is read from the node's IRI,
+    ``<debate>/<kind>/<id>``, with a quote's selectors as ``quote#position`` and ``quote#text``."""
+    shapes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s, p, o in graph:
+        if not str(s).startswith(ID_BASE):
+            continue  # the ontology
+        debate_kind_id = str(s)[len(ID_BASE):].split("/")
+        if len(debate_kind_id) == 1:
+            kind = "debate"
+        else:
+            _ident, _, selector = debate_kind_id[2].partition("#")
+            kind = debate_kind_id[1] + (f"#{selector}" if selector else "")
+        form = "IRI" if isinstance(o, URIRef) else compact(str(o.datatype or XSD.string))
+        shapes[kind][compact(str(p))].add(form)
+    return shapes
+
+
+def test_synthetic_and_curated_nodes_have_one_shape(synth20k: tuple[Path, Path]) -> None:
+    """kg synth and the compiler of curated debates write each kind of node alike (both go
+    through kg.ingest.emit): the same predicates, bar those only some data has, and the same
+    datatypes, e.g. a source's dkg:characterCount is an xsd:nonNegativeInteger in both."""
+    curated = node_shapes(compile_graph(SEED_DATA).graph)
+    synthetic = node_shapes(Graph().parse(synth20k[0] / "synth-0" / "debate.nt", format="nt"))
+    kinds = set(curated) & set(synthetic)
+    assert kinds >= {"debate", "source", "quote", "quote#position", "quote#text", "actor", "post", "claim",
+                     "statement", "evidence", "quantity", "link"}
+    for kind in sorted(kinds):
+        ours, theirs = synthetic[kind], curated[kind]
+        assert set(ours) ^ set(theirs) <= OPTIONAL.get(kind, set()), kind
+        assert {p: ours[p] for p in theirs if p in ours} == {p: theirs[p] for p in ours if p in theirs}, kind

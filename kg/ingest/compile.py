@@ -4,12 +4,13 @@ A curator writes ``debate.yaml`` (the debate, shared actors and claims) and one 
 source text (statements, evidence, links, with quotes as exact words). This module checks
 every id and keyword, finds every quote in its text, and emits the triples described in
 ``ontology/debate.ttl``. It reads keywords (kinds, roles, units ...) from the ontology rather
-than keeping its own list, so the ontology stays the one schema.
+than keeping its own list, so the ontology stays the one schema. The triples themselves are
+written by ``kg.ingest.emit`` (the one writer of the data model, shared with ``kg synth``):
+this module resolves ids, keywords, quotes and values and hands them over.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,14 +18,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
+from rdflib import Graph, URIRef
 
-from kg.ingest import annotations
+from kg.ingest import annotations, emit
 from kg.ingest.anchor import AnchorError, anchor
 from kg.ingest.annotations import Node
 from kg.ingest.vocabulary import Vocabulary
-from kg.model.namespaces import DKG, ID_BASE, OA, ORG, QUDT, SCHEMA
+from kg.model.namespaces import DCTERMS
 
 DEBATE_FILE = "debate.yaml"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -93,7 +93,7 @@ class DebateCompiler:
     def __init__(self, folder: Path, vocab: Vocabulary, graph: Graph):
         self.folder = folder
         self.vocab = vocab
-        self.g = graph
+        self.sink = emit.GraphSink(graph)
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, Source] = {}
         self.files: list[Path] = []
@@ -111,8 +111,8 @@ class DebateCompiler:
             raise doc.error("missing 'debate:' mapping with at least an id")
         self._check_keys(meta, "debate")
         self.debate_id = self._id(meta, "id")
-        self.base = meta.text("base") or f"{ID_BASE}{self.debate_id}/"
-        self.debate = URIRef(f"{ID_BASE}{self.debate_id}")
+        self.base = meta.text("base") or emit.debate_base(self.debate_id)
+        self.debate = URIRef(emit.debate_iri(self.debate_id))
         self._emit_debate(meta)
 
         source_docs = []
@@ -156,16 +156,9 @@ class DebateCompiler:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def add(self, s: URIRef, p: URIRef, o: object) -> None:
-        """Add a triple; ``None`` objects are skipped, plain values become literals."""
-        if o is None:
-            return
-        if not isinstance(o, (URIRef, Literal)):
-            o = Literal(o)
-        self.g.add((s, p, o))
-
     def iri(self, kind: str, ident: str) -> URIRef:
-        return URIRef(f"{self.base}{kind}/{ident}")
+        """The IRI of this debate's node of ``kind`` with id ``ident``."""
+        return URIRef(emit.node_iri(self.base, kind, ident))
 
     def _check_keys(self, node: Node, kind: str) -> None:
         allowed = KEYS[kind]
@@ -230,32 +223,24 @@ class DebateCompiler:
         except AnchorError as exc:
             raise node.error(f"{exc} [in {source.file.name}]", key) from exc
         q = self.iri("quote", f"{source.id}-{where.start}-{where.end}")
-        pos, sel = URIRef(f"{q}#position"), URIRef(f"{q}#text")
-        self.add(q, RDF.type, OA.SpecificResource)
-        self.add(q, OA.hasSource, source.iri)
-        self.add(q, OA.hasSelector, pos)
-        self.add(q, OA.hasSelector, sel)
-        self.add(pos, RDF.type, OA.TextPositionSelector)
-        self.add(pos, OA.start, Literal(where.start, datatype=XSD.nonNegativeInteger))
-        self.add(pos, OA.end, Literal(where.end, datatype=XSD.nonNegativeInteger))
-        self.add(sel, RDF.type, OA.TextQuoteSelector)
-        self.add(sel, OA.exact, Literal(where.exact))
-        self.add(sel, OA.prefix, Literal(where.prefix))
-        self.add(sel, OA.suffix, Literal(where.suffix))
+        emit.quote(self.sink, q, source=source.iri, start=where.start, end=where.end, exact=where.exact,
+                   prefix=where.prefix, suffix=where.suffix)
         return q
 
-    def number(self, node: Node, key: str) -> Literal | None:
-        """A YAML number as an xsd:integer or xsd:decimal literal."""
+    def number(self, node: Node, key: str) -> int | Decimal | None:
+        """A YAML number: a whole number stays an ``int`` (written as xsd:integer), any other
+        becomes the ``Decimal`` of what was written (xsd:decimal), not a binary float."""
         value = node.get(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise node.error(f"'{key}' must be a number, not {value!r}", key)
         if isinstance(value, int):
-            return Literal(value, datatype=XSD.integer)
-        return Literal(Decimal(str(value)), datatype=XSD.decimal)
+            return value
+        return Decimal(str(value))
 
     def day(self, node: Node, key: str) -> date | None:
+        """``node[key]`` as a date (YAML may already have read it as one)."""
         value = node.get(key)
         if value is None:
             return None
@@ -266,35 +251,22 @@ class DebateCompiler:
         except ValueError as exc:
             raise node.error(f"'{key}' must be a date (YYYY-MM-DD), not {value!r}", key) from exc
 
-    def note(self, s: URIRef, node: Node) -> None:
-        self.add(s, DKG.note, node.text("note"))
-
-    def common(self, ent: Entity, label: str | None) -> None:
-        """Identifier, label and debate membership shared by every entity."""
-        self.add(ent.iri, DCTERMS.identifier, ent.node["id"])
-        self.add(ent.iri, RDFS.label, label)
-        self.add(ent.iri, SCHEMA.isPartOf, self.debate)
-        self.note(ent.iri, ent.node)
-
-    def period(self, s: URIRef, node: Node) -> None:
+    def period(self, node: Node) -> emit.Period | None:
+        """``node``'s ``period:`` mapping (start, end, label), checked."""
         per = node.get("period")
         if per is None:
-            return
+            return None
         if not isinstance(per, Node):
             raise node.error("'period' must be a mapping with start, end and/or label", "period")
         self._check_keys(per, "period")
-        self.add(s, DKG.periodStart, self.day(per, "start"))
-        self.add(s, DKG.periodEnd, self.day(per, "end"))
-        self.add(s, DKG.periodLabel, per.text("label"))
+        return emit.Period(self.day(per, "start"), self.day(per, "end"), per.text("label"))
 
-    # -- emitters -----------------------------------------------------------------------
+    # -- emitters: resolve, then write through kg.ingest.emit ----------------------------
 
     def _emit_debate(self, meta: Node) -> None:
-        self.add(self.debate, RDF.type, DKG.Debate)
-        self.add(self.debate, DCTERMS.identifier, self.debate_id)
-        self.add(self.debate, RDFS.label, meta.text("title") or self.debate_id)
-        self.add(self.debate, DCTERMS.title, meta.text("title"))
-        self.add(self.debate, DCTERMS.description, meta.text("description"))
+        """The debate node, from the ``debate:`` mapping."""
+        emit.debate(self.sink, self.debate, ident=self.debate_id, title=meta.text("title"),
+                    description=meta.text("description"))
 
     def _register_source(self, file_doc: Node) -> Source:
         meta = file_doc.get("source")
@@ -329,57 +301,34 @@ class DebateCompiler:
         return source
 
     def _emit_source(self, source: Source) -> None:
+        """A source document, its publisher (or that it is unstated) and the curator's inferences."""
         meta, s = source.node, source.iri
         kind = self.vocab.term(meta, "type", "type", default="document")
-        for cls in {kind, DKG.SourceDocument}:
-            self.add(s, RDF.type, cls)
-        self.add(s, DCTERMS.identifier, source.id)
-        self.add(s, SCHEMA.isPartOf, self.debate)
-        self.add(s, DCTERMS.title, meta.text("title"))
-        self.add(s, RDFS.label, meta.text("title") or source.id)
-        self.add(s, SCHEMA.url, URIRef(meta.text("url")) if meta.get("url") else None)
-        self.add(s, SCHEMA.text, Literal(source.text))
-        self.add(s, DKG.sha256, hashlib.sha256(source.text.encode("utf-8")).hexdigest())
-        self.add(s, DKG.characterCount, Literal(len(source.text), datatype=XSD.nonNegativeInteger))
-        self.add(s, DKG.fileName, source.file.name)
-        self.note(s, meta)
-        publisher = meta.text("publisher", "unknown")
-        if publisher == "unknown":
-            self.add(s, DKG.unstated, DCTERMS.publisher)
-        else:
-            self.add(s, DCTERMS.publisher, self.ref(meta, "publisher", ["actor"]).iri)
-        if source.date:
-            self.add(s, DCTERMS.issued, Literal(source.date, datatype=XSD.date))
-        else:
-            self.add(s, DKG.unstated, DCTERMS.issued)
+        publisher = None  # publisher: unknown is recorded as dkg:unstated
+        if meta.text("publisher", "unknown") != "unknown":
+            publisher = self.ref(meta, "publisher", ["actor"]).iri
+        emit.source(self.sink, s, ident=source.id, kind=kind, debate=self.debate, text=source.text,
+                    file_name=source.file.name, title=meta.text("title"),
+                    url=meta.text("url") if meta.get("url") else None, publisher=publisher,
+                    issued=source.date, note=meta.text("note"))
         for i, inf in enumerate(meta.nodes("inferences"), 1):
-            node = self.iri("inference", f"{source.id}-{i}")
             prop = inf.require("property")
-            self.add(s, DKG.inference, node)
-            self.add(node, RDF.type, DKG.Inference)
-            self.add(node, DKG.inferredProperty, DCTERMS[str(prop)])
             value = inf.get("value")
-            if isinstance(value, date):
-                self.add(node, DKG.inferredValue, Literal(value, datatype=XSD.date))
-            elif value is not None and re.fullmatch(r"\d{4}", str(value)):
-                self.add(node, DKG.inferredValue, Literal(str(value), datatype=XSD.gYear))
-            else:
-                self.add(node, DKG.inferredValue, inf.text("value"))
-            self.add(node, DKG.earliestDate, self.day(inf, "earliest"))
-            self.add(node, DKG.latestDate, self.day(inf, "latest"))
-            self.add(node, DKG.reason, " ".join(str(inf.require("reason")).split()))
-            self.add(node, DKG.quote, self.quote(inf, "quote", source))
+            emit.inference(
+                self.sink, self.iri("inference", f"{source.id}-{i}"), source=s, prop=DCTERMS[str(prop)],
+                value=value if isinstance(value, date) else inf.text("value"),
+                earliest=self.day(inf, "earliest"), latest=self.day(inf, "latest"),
+                reason=" ".join(str(inf.require("reason")).split()), quote=self.quote(inf, "quote", source),
+            )
 
     def _emit_actor(self, ent: Entity) -> None:
+        """An actor and its posts; remembers the organisations it holds posts in, for ``speaksFor``."""
         node, a = ent.node, ent.iri
         kind = self.vocab.term(node, "kind", "actor")
         name = str(node.require("name"))
-        self.common(ent, name)
-        self.add(a, RDF.type, kind)
-        self.add(a, FOAF.name, name)
-        self.add(a, DKG.honorific, node.text("honorific"))
-        if node.get("part_of"):
-            self.add(a, ORG.subOrganizationOf, self.ref(node, "part_of", ["actor"]).iri)
+        part_of = self.ref(node, "part_of", ["actor"]).iri if node.get("part_of") else None
+        emit.actor(self.sink, a, ident=node["id"], kind=kind, name=name, debate=self.debate,
+                   honorific=node.text("honorific"), part_of=part_of, note=node.text("note"))
         orgs = []
         for post in node.nodes("posts"):
             self._check_keys(post, "post")
@@ -387,92 +336,83 @@ class DebateCompiler:
             org = self.ref(post, "of", ["actor"])
             orgs.append(org)
             p = self.iri("post", f"{node['id']}-{role.split('#')[-1].lower()}-{org.node['id']}")
-            self.add(p, RDF.type, ORG.Post)
-            self.add(p, RDFS.label, f"{post.text('title') or role.split('#')[-1]}, {org.node['name']}")
-            self.add(p, ORG.role, role)
-            self.add(p, ORG.postIn, org.iri)
-            self.add(p, ORG.heldBy, a)
-            self.add(p, DKG.titleAsWritten, post.text("title"))
-            self.add(p, SCHEMA.startDate, self.day(post, "start"))
-            self.add(p, SCHEMA.endDate, self.day(post, "end"))
+            title = post.text("title")
+            start, end = self.day(post, "start"), self.day(post, "end")
             attested = post.text("source")
             if attested is not None and attested not in self.sources:
                 raise post.error(f"unknown source '{attested}'", "source")
             src = self.sources[attested] if attested else ent.source
-            if src is not None:
-                self.add(p, DKG.attestedIn, src.iri)
-            self.add(a, ORG.holds, p)
-            self.add(a, ORG.memberOf, org.iri)
+            emit.post(self.sink, p, holder=a, role=role, org=org.iri,
+                      label=emit.post_label(role, str(org.node["name"]), title), title=title, start=start,
+                      end=end, attested_in=src.iri if src is not None else None)
         ent.extra["orgs"] = orgs
 
     def _emit_claim(self, ent: Entity) -> None:
+        """A claim, and the quantity a quantitative claim states."""
         node, c = ent.node, ent.iri
         kind = self.vocab.term(node, "kind", "claim")
-        self.common(ent, str(node.require("label")))
-        self.add(c, RDF.type, kind)
-        self.add(c, SCHEMA.text, " ".join(str(node.require("text")).split()))
+        label = str(node.require("label"))
+        text = " ".join(str(node.require("text")).split())
+        quantity = None
         qnode = node.get("quantity")
         if qnode is not None:
             if not isinstance(qnode, Node):
                 raise node.error("'quantity' must be a mapping", "quantity")
             self._check_keys(qnode, "quantity")
             qnode.setdefault("id", f"{node['id']}-quantity")
-            q = self._register(qnode, "quantity", ent.source)
-            self.add(c, DKG.quantity, q.iri)
-            self._emit_quantity(q)
+            quantity = self._register(qnode, "quantity", ent.source)
+        emit.claim(self.sink, c, ident=node["id"], kind=kind, label=label, text=text, debate=self.debate,
+                   quantity=quantity.iri if quantity is not None else None, note=node.text("note"))
+        if quantity is not None:
+            self._emit_quantity(quantity)
 
     def _emit_evidence(self, ent: Entity) -> None:
+        """An evidence item (its sample size checked as a whole number) and its quantities."""
         node, e = ent.node, ent.iri
         kind = self.vocab.term(node, "kind", "evidence")
-        self.common(ent, str(node.require("label")))
-        self.add(e, RDF.type, kind)
-        if node.get("by"):
-            self.add(e, PROV.wasAttributedTo, self.ref(node, "by", ["actor"]).iri)
-        if node.get("commissioned_by"):
-            self.add(e, DKG.commissionedBy, self.ref(node, "commissioned_by", ["actor"]).iri)
-        if node.get("site"):
-            self.add(e, DKG.studySite, self.ref(node, "site", ["actor"]).iri)
-        if node.get("design"):
-            self.add(e, DKG.design, self.vocab.term(node, "design", "design"))
+        label = str(node.require("label"))
+        by = self.ref(node, "by", ["actor"]).iri if node.get("by") else None
+        commissioned_by = (self.ref(node, "commissioned_by", ["actor"]).iri
+                           if node.get("commissioned_by") else None)
+        site = self.ref(node, "site", ["actor"]).iri if node.get("site") else None
+        design = self.vocab.term(node, "design", "design") if node.get("design") else None
         size = self.number(node, "sample_size")
-        if size is not None:
-            if size.datatype != XSD.integer or int(size) < 0:
-                raise node.error("'sample_size' must be a whole number", "sample_size")
-            self.add(e, DKG.sampleSize, Literal(int(size), datatype=XSD.nonNegativeInteger))
-        self.add(e, DKG.sampleUnit, node.text("sample_unit"))
-        self.add(e, DKG.population, node.text("population"))
-        self.add(e, DKG.place, node.text("place"))
-        self.period(e, node)
-        q = self.quote(node, "quote", ent.source)
-        self.add(e, DKG.quote, q)
-        if ent.source is not None:
-            self.add(e, PROV.wasQuotedFrom, ent.source.iri)
-        for qnode in node.nodes("quantities"):
-            quantity = self.entities[qnode["id"]]
-            self.add(e, DKG.quantity, quantity.iri)
+        if size is not None and (not isinstance(size, int) or size < 0):
+            raise node.error("'sample_size' must be a whole number", "sample_size")
+        period = self.period(node)
+        quote = self.quote(node, "quote", ent.source)
+        quantities = [self.entities[qnode["id"]] for qnode in node.nodes("quantities")]
+        emit.evidence(
+            self.sink, e, ident=node["id"], kind=kind, label=label, debate=self.debate, by=by,
+            commissioned_by=commissioned_by, site=site, design=design, sample_size=size,
+            sample_unit=node.text("sample_unit"), population=node.text("population"),
+            place=node.text("place"), period=period, quote=quote,
+            quoted_from=ent.source.iri if ent.source is not None else None,
+            quantities=[q.iri for q in quantities], note=node.text("note"),
+        )
+        for quantity in quantities:
             self._emit_quantity(quantity)
 
     def _emit_quantity(self, ent: Entity) -> None:
+        """A quantity: it needs a value, or a numerator and a denominator."""
         node, q = ent.node, ent.iri
-        self.add(q, RDF.type, DKG.Quantity)
-        self.add(q, DCTERMS.identifier, node["id"])
-        self.add(q, DKG.measure, str(node.require("measure")))
-        self.add(q, RDFS.label, str(node["measure"]))
-        self.add(q, DKG.variable, node.text("variable"))
-        self.add(q, QUDT.numericValue, self.number(node, "value"))
-        self.add(q, QUDT.unit, self.vocab.term(node, "unit", "unit"))
-        self.add(q, DKG.comparator, self.vocab.term(node, "comparator", "comparator", "exactly"))
-        for key, prop in (("numerator", DKG.numerator), ("denominator", DKG.denominator),
-                          ("baseline", DKG.baseline)):
-            self.add(q, prop, self.number(node, key))
+        measure = str(node.require("measure"))
+        value = self.number(node, "value")
+        unit = self.vocab.term(node, "unit", "unit")
+        comparator = self.vocab.term(node, "comparator", "comparator", "exactly")
+        numerator, denominator = self.number(node, "numerator"), self.number(node, "denominator")
+        baseline = self.number(node, "baseline")
         if node.get("value") is None and (node.get("numerator") is None or node.get("denominator") is None):
             raise node.error("a quantity needs a 'value', or a 'numerator' and a 'denominator'")
-        self.add(q, DKG.place, node.text("place"))
-        self.period(q, node)
-        self.add(q, DKG.quote, self.quote(node, "quote", ent.source))
-        self.note(q, node)
+        emit.quantity(
+            self.sink, q, ident=node["id"], measure=measure, unit=unit, comparator=comparator, value=value,
+            variable=node.text("variable"), numerator=numerator, denominator=denominator,
+            baseline=baseline, place=node.text("place"), period=self.period(node),
+            quote=self.quote(node, "quote", ent.source), note=node.text("note"),
+        )
 
     def _emit_statement(self, node: Node, source: Source) -> None:
+        """A statement quoted from ``source``; undated, it takes the source's date or date bounds."""
         self._check_keys(node, "statement")
         speaker = self.ref(node, "speaker", ["actor"])
         claim = self.ref(node, "claim", ["claim"])
@@ -486,27 +426,19 @@ class DebateCompiler:
         s = self.iri("statement", ident)
         self.entities[ident] = Entity("statement", s, node, source)
         speaks_for = self._speaks_for(node, speaker)
-        self.add(s, RDF.type, DKG.Statement)
-        self.add(s, DCTERMS.identifier, ident)
-        self.add(s, SCHEMA.isPartOf, self.debate)
-        self.add(s, DKG.speaker, speaker.iri)
-        self.add(s, DKG.speaksFor, speaks_for.iri)
-        self.add(s, DKG.claim, claim.iri)
-        self.add(s, DKG.stance, self.vocab.term(node, "stance", "stance"))
-        if node.get("mode"):
-            self.add(s, DKG.speechMode, self.vocab.term(node, "mode", "mode"))
-        self.add(s, DKG.quote, quote)
-        self.add(s, PROV.wasQuotedFrom, source.iri)
-        when = self.day(node, "date") or source.date
-        if when:
-            self.add(s, DCTERMS.date, Literal(when, datatype=XSD.date))
-        else:
-            self.add(s, DKG.earliestDate, source.earliest)
-            self.add(s, DKG.latestDate, source.latest)
-        self.add(s, RDFS.label, f"{speaker.node['name']}: {claim.node['label']} ({node.text('stance')})")
-        self.note(s, node)
+        stance = self.vocab.term(node, "stance", "stance")
+        mode = self.vocab.term(node, "mode", "mode") if node.get("mode") else None
+        emit.statement(
+            self.sink, s, ident=ident, debate=self.debate,
+            label=emit.statement_label(str(speaker.node["name"]), str(claim.node["label"]),
+                                       str(node.text("stance"))),
+            speaker=speaker.iri, speaks_for=speaks_for.iri, claim=claim.iri, stance=stance, mode=mode,
+            quote=quote, quoted_from=source.iri, day=self.day(node, "date") or source.date,
+            earliest=source.earliest, latest=source.latest, note=node.text("note"),
+        )
 
     def _speaks_for(self, node: Node, speaker: Entity) -> Entity:
+        """Whom a statement speaks for: ``for:``, else the speaker if an organisation, else its one org."""
         if node.get("for"):
             return self.ref(node, "for", ["actor"])
         kind = self.vocab.term(speaker.node, "kind", "actor")
@@ -522,6 +454,7 @@ class DebateCompiler:
         )
 
     def _emit_link(self, node: Node, source: Source) -> None:
+        """An argument link quoted from ``source``."""
         self._check_keys(node, "link")
         premise = self.ref(node, "premise", ["claim", "evidence"])
         conclusion = self.ref(node, "conclusion", ["claim"])
@@ -538,15 +471,11 @@ class DebateCompiler:
         quote = self.quote(node, "quote", source)
         if quote is None:
             raise node.error("missing 'quote': the words that make the link")
-        self.add(link, RDF.type, polarity)
-        self.add(link, DCTERMS.identifier, ident)
-        self.add(link, SCHEMA.isPartOf, self.debate)
-        self.add(link, DKG.premise, premise.iri)
-        self.add(link, DKG.conclusion, conclusion.iri)
-        self.add(link, DKG.assertedBy, by.iri)
-        self.add(link, DKG.linkBasis, self.vocab.term(node, "basis", "basis", "stated"))
-        self.add(link, DKG.quote, quote)
-        self.add(link, PROV.wasQuotedFrom, source.iri)
-        label = premise.node.get("label") or premise.node["id"]
-        self.add(link, RDFS.label, f"{label} {word}s {conclusion.node['label']}")
-        self.note(link, node)
+        premise_label = premise.node.get("label") or premise.node["id"]
+        emit.link(
+            self.sink, link, ident=ident, polarity=polarity, debate=self.debate,
+            label=emit.link_label(str(premise_label), str(word), str(conclusion.node["label"])),
+            premise=premise.iri, conclusion=conclusion.iri, by=by.iri,
+            basis=self.vocab.term(node, "basis", "basis", "stated"), quote=quote, quoted_from=source.iri,
+            note=node.text("note"),
+        )

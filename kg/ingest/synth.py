@@ -16,36 +16,31 @@ What makes one realistic, as in real debate data:
   claims so the number checks have work to do.
 
 The vocabulary (actor kinds, roles, claim and evidence kinds, units, comparators, stances...)
-is read from the ontology, never listed here. Output is N-Triples written line by line (no
-rdflib objects), so a million triples take seconds; ``kg build`` bulk-loads ``*.nt`` files.
+is read from the ontology, never listed here. The triples are written by ``kg.ingest.emit``, the
+one writer of the data model that the compiler of curated debates uses too, so a synthetic node
+has the same shape as a curated one. Its N-Triples sink formats lines directly (no rdflib
+objects), so a million triples take seconds; ``kg build`` bulk-loads ``*.nt`` files.
 """
 
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import os
 import random
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from kg.ingest import emit
+from kg.ingest.anchor import CONTEXT  # characters of prefix and suffix kept with each quote
 from kg.model.errors import KgError
-from kg.model.namespaces import DKG, ID_BASE, OA, ORG, QUDT, SCHEMA
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCT = "http://purl.org/dc/terms/"
-FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
-PROV = "http://www.w3.org/ns/prov#"
+from kg.model.namespaces import DKG
 
 MIN_TRIPLES = 1_000
 MAX_TRIPLES = 5_000_000
 CLAIM_LINK_RATE = 0.04  # share of statements whose speaker also argues from another claim
-CONTEXT = 32  # characters of prefix and suffix kept with each quote, as the build does
 
 _FIRST = ("Alex", "Sam", "Priya", "Jonas", "Maria", "Chen", "Olu", "Fatima", "Ewan", "Zoë", "Marek", "Ines",
           "Tomás", "Aisha", "Grace", "Hugo", "Leila", "Niamh", "Ravi", "Sofia", "Björn", "Amara", "Luca")
@@ -65,27 +60,6 @@ _EFFECT = ("reduces costs", "saves lives", "raises complaints", "improves attend
            "increases waiting times", "lowers crime", "harms trust", "helps families", "raises prices")
 _NEWS_WORDS = ("Meanwhile", "Elsewhere", "Later that week", "In a statement", "At a meeting on Tuesday",
                "According to figures seen by this paper", "Critics disagree", "Supporters say")
-
-
-def _iri(value: str) -> str:
-    return f"<{value}>"
-
-
-def _lit(text: str, datatype: str | None = None) -> str:
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
-
-
-def _int(value: int) -> str:
-    return _lit(str(value), XSD + "integer")
-
-
-def _nonneg(value: int) -> str:
-    return _lit(str(value), XSD + "nonNegativeInteger")
-
-
-def _day(value: date) -> str:
-    return _lit(value.isoformat(), XSD + "date")
 
 
 @dataclass
@@ -136,16 +110,19 @@ class Vocab:
 class Zipf:
     """Draw indices 0..n-1 with probability proportional to 1 / (rank + 1) ** s."""
 
-    def __init__(self, n: int, s: float, rng: random.Random):
+    def __init__(self, n: int, s: float, rng: random.Random) -> None:
         self.rng = rng
         self.cumulative = list(itertools.accumulate(1.0 / (k + 1) ** s for k in range(n)))
 
     def draw(self) -> int:
+        """One index, drawn with ``rng``."""
         return bisect.bisect_left(self.cumulative, self.rng.random() * self.cumulative[-1])
 
 
 @dataclass
 class Actor:
+    """A generated actor: its camp decides which claims it mostly agrees with."""
+
     iri: str
     name: str
     camp: int
@@ -155,6 +132,8 @@ class Actor:
 
 @dataclass
 class Claim:
+    """A generated claim; a quantitative one has a variable, value and unit evidence can match."""
+
     iri: str
     text: str
     camp: int
@@ -163,23 +142,10 @@ class Claim:
     unit: str | None = None
 
 
-@dataclass
-class Writer:
-    """N-Triples lines, counted."""
-
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, s: str, p: str, o: str) -> None:
-        self.lines.append(f"{s} {_iri(p)} {o} .\n")
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-
 class Synthesiser:
     """Generates one synthetic debate of about ``triples`` triples (before the build's derivations)."""
 
-    def __init__(self, triples: int, seed: int = 0, debate_id: str | None = None):
+    def __init__(self, triples: int, seed: int = 0, debate_id: str | None = None) -> None:
         if not MIN_TRIPLES <= triples <= MAX_TRIPLES:
             raise KgError(f"--triples must be between {MIN_TRIPLES:,} and {MAX_TRIPLES:,}, not {triples:,}")
         self.target = triples
@@ -187,50 +153,45 @@ class Synthesiser:
         self.rng = random.Random(seed)
         self.vocab = Vocab.from_ontology()
         self.debate_id = debate_id or f"synth-{seed}"
-        self.base = f"{ID_BASE}{self.debate_id}/"
-        self.debate = _iri(ID_BASE + self.debate_id)
-        self.out = Writer()
+        self.base = emit.debate_base(self.debate_id)
+        self.debate = emit.debate_iri(self.debate_id)
+        self.out = emit.NTriplesSink()
         self.actors: list[Actor] = []
         self.claims: list[Claim] = []
 
+    def _node(self, kind: str, ident: str) -> str:
+        """The IRI of this debate's node of ``kind`` with id ``ident``."""
+        return emit.node_iri(self.base, kind, ident)
+
     # --- entities ----------------------------------------------------------------------
 
-    def _entity(self, kind: str, ident: str, types: list[str], label: str) -> str:
-        node = self._entity_plain(kind, ident, types, label)
-        self.out.add(node, str(SCHEMA.isPartOf), self.debate)
-        return node
-
     def _actors(self) -> None:
+        """Organisations of every kind, and twice as many people, each with a post in one of them."""
         rng, v = self.rng, self.vocab
         n_orgs = max(8, self.target // 2500)
         orgs: list[Actor] = []
         for i in range(n_orgs):
             kind = v.organisation_kinds[i % len(v.organisation_kinds)]
             name = f"{rng.choice(_PLACE)} {kind.rsplit('#', 1)[-1]} {i}"
-            node = self._entity("actor", f"org-{i}", [kind], name)
-            self.out.add(node, FOAF_NAME, _lit(name))
+            node = self._node("actor", f"org-{i}")
+            emit.actor(self.out, node, ident=f"org-{i}", kind=kind, name=name, debate=self.debate)
             orgs.append(Actor(node, name, rng.randrange(2), node, True))
         people: list[Actor] = []
         for i in range(2 * n_orgs):
             name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
             org = orgs[int(rng.paretovariate(1.2)) % n_orgs]
-            node = self._entity("actor", f"person-{i}", [v.person], name)
-            self.out.add(node, FOAF_NAME, _lit(name))
-            post = _iri(f"{self.base}post/person-{i}")
+            node = self._node("actor", f"person-{i}")
+            emit.actor(self.out, node, ident=f"person-{i}", kind=v.person, name=name, debate=self.debate)
             role = rng.choice(v.roles)
-            self.out.add(post, RDF_TYPE, _iri(str(ORG.Post)))
-            self.out.add(post, str(ORG.role), _iri(role))
-            self.out.add(post, str(ORG.postIn), org.iri)
-            self.out.add(post, str(ORG.heldBy), node)
-            self.out.add(post, RDFS_LABEL, _lit(f"{role.rsplit('#', 1)[-1]}, {org.name}"))
-            self.out.add(node, str(ORG.holds), post)
-            self.out.add(node, str(ORG.memberOf), org.iri)
+            emit.post(self.out, self._node("post", f"person-{i}"), holder=node, role=role, org=org.iri,
+                      label=emit.post_label(role, org.name))
             people.append(Actor(node, name, org.camp, org.iri, False))
         self.orgs = orgs
         self.actors = [a for pair in itertools.zip_longest(people, orgs) for a in pair if a]
         self.research = [o for o in orgs if "Research" in o.iri or "Polling" in o.iri] or orgs
 
     def _claims(self) -> None:
+        """Claims of every kind, in turn; a quantitative claim states a number on its own variable."""
         rng, v = self.rng, self.vocab
         kinds = sorted(v.claim_kinds.items())
         for i in range(max(30, self.target // 400)):
@@ -239,45 +200,35 @@ class Synthesiser:
                     f"{rng.choice(_OBJECT)} in {rng.choice(_PLACE)}")
             if key == "factual":
                 text = f"{rng.choice(_OBJECT).capitalize()} in {rng.choice(_PLACE)} {rng.choice(_EFFECT)}"
-            claim = Claim("", text, rng.randrange(2))
-            node = self._entity("claim", f"claim-{i}", [kind], text if len(text) < 60 else text[:57] + "...")
-            self.out.add(node, str(SCHEMA.text), _lit(text + "."))
+            ident = f"claim-{i}"
+            claim = Claim(self._node("claim", ident), text, rng.randrange(2))
+            quantity = None
             if key == "quantitative":
                 claim.variable, claim.unit = f"var-{i}", rng.choice(["percent", "count"])
                 claim.value = rng.randrange(5, 95)
                 comparator = rng.choice(["about", "more-than", "less-than", "exactly"])
                 claim.text = f"{text}: {comparator.replace('-', ' ')} {claim.value:g} {claim.unit}"
-                quantity = self._quantity(f"claim-{i}", claim.variable, claim.value, claim.unit, comparator,
+                quantity = self._quantity(ident, claim.variable, claim.value, claim.unit, comparator,
                                           f"{claim.unit} claimed for {text[:40]}")
-                self.out.add(node, str(DKG.quantity), quantity)
-            claim.iri = node
+            label = text if len(text) < 60 else text[:57] + "..."
+            emit.claim(self.out, claim.iri, ident=ident, kind=kind, label=label, text=text + ".",
+                       debate=self.debate, quantity=quantity)
             self.claims.append(claim)
 
     def _quantity(self, ident: str, variable: str, value: float, unit: str, comparator: str, measure: str,
                   quote: str | None = None, denominator: int | None = None) -> str:
-        node = self._entity_plain("quantity", ident, [str(DKG.Quantity)], measure)
-        self.out.add(node, str(DKG.measure), _lit(measure))
-        self.out.add(node, str(QUDT.unit), _iri(self.vocab.units[unit]))
-        self.out.add(node, str(DKG.comparator), _iri(self.vocab.comparators[comparator]))
-        self.out.add(node, str(QUDT.numericValue), _int(int(value)))
-        self.out.add(node, str(DKG.variable), _lit(variable))
-        if denominator:
-            self.out.add(node, str(DKG.denominator), _int(denominator))
-        if quote:
-            self.out.add(node, str(DKG.quote), quote)
-        return node
-
-    def _entity_plain(self, kind: str, ident: str, types: list[str], label: str) -> str:
-        node = _iri(f"{self.base}{kind}/{ident}")
-        for t in types:
-            self.out.add(node, RDF_TYPE, _iri(t))
-        self.out.add(node, DCT + "identifier", _lit(ident))
-        self.out.add(node, RDFS_LABEL, _lit(label))
+        """Write a quantity node (keywords ``unit`` and ``comparator``) and return its IRI."""
+        node = self._node("quantity", ident)
+        emit.quantity(self.out, node, ident=ident, measure=measure, unit=self.vocab.units[unit],
+                      comparator=self.vocab.comparators[comparator], value=int(value), variable=variable,
+                      denominator=denominator or None, quote=quote)
         return node
 
     # --- documents ---------------------------------------------------------------------
 
     def _documents(self) -> Iterator[int]:
+        """Source texts, one at a time until the target is reached: statements (and links)
+        by Zipf-drawn actors on Zipf-drawn claims, evidence, then the text that quotes them all."""
         rng, v = self.rng, self.vocab
         speak = Zipf(len(self.actors), 1.1, rng)
         about = Zipf(len(self.claims), 1.0, rng)
@@ -287,14 +238,14 @@ class Synthesiser:
             if len(self.out) >= self.target:
                 return
             doc_id = f"doc-{d}"
-            doc = _iri(f"{self.base}source/{doc_id}")
+            doc = self._node("source", doc_id)
             issued = start + timedelta(days=rng.randrange(3650))
             sentences: list[str] = []
             quotes: list[tuple[str, int]] = []  # (quote node, sentence index)
 
             def sentence(text: str, doc_id: str = doc_id, sentences: list[str] = sentences,
                          quotes: list[tuple[str, int]] = quotes) -> str:
-                node = _iri(f"{self.base}quote/{doc_id}-{len(sentences)}")
+                node = self._node("quote", f"{doc_id}-{len(sentences)}")
                 quotes.append((node, len(sentences)))
                 sentences.append(text)
                 return node
@@ -313,16 +264,11 @@ class Synthesiser:
                         f"‘It is simply wrong that {body},’ said {actor.name}."
                 quote = sentence(text)
                 ident = f"{doc_id}-st{len(sentences)}"
-                st = self._entity("statement", ident, [str(DKG.Statement)],
-                                  f"{actor.name}: {claim.text[:40]} ({'agree' if agree else 'disagree'})")
-                self.out.add(st, str(DKG.speaker), actor.iri)
-                self.out.add(st, str(DKG.speaksFor), actor.speaks_for)
-                self.out.add(st, str(DKG.claim), claim.iri)
-                self.out.add(st, str(DKG.stance), _iri(v.stances["agree" if agree else "disagree"]))
-                self.out.add(st, str(DKG.speechMode), _iri(mode))
-                self.out.add(st, DCT + "date", _day(issued))
-                self.out.add(st, str(DKG.quote), quote)
-                self.out.add(st, PROV + "wasQuotedFrom", doc)
+                stance = "agree" if agree else "disagree"
+                emit.statement(self.out, self._node("statement", ident), ident=ident, debate=self.debate,
+                               label=emit.statement_label(actor.name, claim.text[:40], stance),
+                               speaker=actor.iri, speaks_for=actor.speaks_for, claim=claim.iri,
+                               stance=v.stances[stance], mode=mode, day=issued, quote=quote, quoted_from=doc)
                 if rng.random() < CLAIM_LINK_RATE and number + 1 < len(self.claims):
                     # premises are less discussed claims: the argument graph is a DAG whose
                     # branching stays below 1, as in annotated debates (no giant cycle)
@@ -335,24 +281,25 @@ class Synthesiser:
             self._source(doc, doc_id, issued, publisher, sentences, quotes)
             yield d
 
-    def _link(self, doc: str, doc_id: str, sentence, premise: str, claim: Claim, actor: Actor,
-              premise_text: str, polarity: str | None = None) -> None:
+    def _link(self, doc: str, doc_id: str, sentence: Callable[[str], str], premise: str, claim: Claim,
+              actor: Actor, premise_text: str, polarity: str | None = None) -> None:
+        """A support or attack link from ``premise`` to ``claim`` asserted by ``actor``, with its
+        sentence added to the document."""
         v, rng = self.vocab, self.rng
         polarity = polarity or ("support" if rng.random() < 0.7 else "attack")
         verb = "shows" if polarity == "support" else "undermines the claim"
         quote = sentence(f"{actor.name} argued that {premise_text[0].lower() + premise_text[1:]} {verb} "
                          f"that {claim.text[0].lower() + claim.text[1:]}.")
-        ident = f"{doc_id}-link{quote.rsplit('-', 1)[-1][:-1]}"
-        label = f"{premise_text[:30]} {polarity}s {claim.text[:30]}"
-        link = self._entity("link", ident, [v.polarity[polarity]], label)
-        self.out.add(link, str(DKG.premise), premise)
-        self.out.add(link, str(DKG.conclusion), claim.iri)
-        self.out.add(link, str(DKG.assertedBy), actor.iri)
-        self.out.add(link, str(DKG.linkBasis), _iri(rng.choice(v.bases)))
-        self.out.add(link, str(DKG.quote), quote)
-        self.out.add(link, PROV + "wasQuotedFrom", doc)
+        ident = f"{doc_id}-link{quote.rsplit('-', 1)[-1]}"
+        emit.link(self.out, self._node("link", ident), ident=ident, polarity=v.polarity[polarity],
+                  label=emit.link_label(premise_text[:30], polarity, claim.text[:30]), debate=self.debate,
+                  premise=premise, conclusion=claim.iri, by=actor.iri, basis=rng.choice(v.bases), quote=quote,
+                  quoted_from=doc)
 
-    def _evidence(self, doc: str, doc_id: str, number: int, sentence, about: Zipf, speak: Zipf) -> None:
+    def _evidence(self, doc: str, doc_id: str, number: int, sentence: Callable[[str], str], about: Zipf,
+                  speak: Zipf) -> None:
+        """An evidence item by a research organisation, with its quantity, and a link from it
+        to a claim, each with its sentence added to the document."""
         rng, v = self.rng, self.vocab
         key, kind = rng.choice(sorted(v.evidence_kinds.items()))
         producer = rng.choice(self.research)
@@ -367,26 +314,25 @@ class Synthesiser:
         text = (f"A {key.replace('-', ' ')} by {producer.name} found {value} {said_unit} "
                 f"of {total:,} people in {rng.choice(_PLACE)} backed the change.")
         quote = sentence(text)
-        node = self._entity("evidence", ident, [kind], label)
-        self.out.add(node, PROV + "wasAttributedTo", producer.iri)
-        self.out.add(node, str(DKG.quote), quote)
-        self.out.add(node, PROV + "wasQuotedFrom", doc)
-        if key == "study":
-            self.out.add(node, str(DKG.design), _iri(rng.choice(v.designs)))
-        if key == "survey":
-            self.out.add(node, str(DKG.sampleSize), _nonneg(total))
-            self.out.add(node, str(DKG.population), _lit(f"adults in {rng.choice(_PLACE)}"))
-            self.out.add(node, str(DKG.commissionedBy), rng.choice(self.orgs).iri)
+        design = rng.choice(v.designs) if key == "study" else None
+        survey = key == "survey"
+        population = f"adults in {rng.choice(_PLACE)}" if survey else None
+        commissioned_by = rng.choice(self.orgs).iri if survey else None
         variable = claim.variable or f"var-ev-{number}"
         quantity = self._quantity(ident, variable, value, unit, rng.choice(["exactly", "about"]),
                                   f"{unit} found by {label}", quote, total if unit == "percent" else None)
-        self.out.add(node, str(DKG.quantity), quantity)
+        emit.evidence(self.out, self._node("evidence", ident), ident=ident, kind=kind, label=label,
+                      debate=self.debate, by=producer.iri, quote=quote, quoted_from=doc, design=design,
+                      sample_size=total if survey else None, population=population,
+                      commissioned_by=commissioned_by, quantities=(quantity,))
         asserter = self.actors[speak.draw()]
         polarity = "support" if (asserter.camp == claim.camp) == (rng.random() < 0.8) else "attack"
-        self._link(doc, doc_id, sentence, node, claim, asserter, label, polarity)
+        self._link(doc, doc_id, sentence, self._node("evidence", ident), claim, asserter, label, polarity)
 
     def _source(self, doc: str, doc_id: str, issued: date, publisher: Actor, sentences: list[str],
                 quotes: list[tuple[str, int]]) -> None:
+        """The document's text from its sentences, the document node, and every quote in it,
+        anchored at the exact code-point offsets the sentences landed at."""
         rng = self.rng
         parts, offsets, at = [], [], 0
         for i, s in enumerate(sentences):
@@ -398,41 +344,21 @@ class Synthesiser:
             at += len(s)
         text = "".join(parts)
         title = f"{publisher.name}: {sentences[0][:70]}"
-        self.out.add(doc, RDF_TYPE, _iri(self.vocab.article))
-        self.out.add(doc, DCT + "identifier", _lit(doc_id))
-        self.out.add(doc, str(DKG.fileName), _lit(f"{doc_id}.txt"))
-        self.out.add(doc, DCT + "title", _lit(title))
-        self.out.add(doc, RDFS_LABEL, _lit(title))
-        self.out.add(doc, DCT + "issued", _day(issued))
-        self.out.add(doc, DCT + "publisher", publisher.iri)
-        self.out.add(doc, str(SCHEMA.isPartOf), self.debate)
-        self.out.add(doc, str(SCHEMA.text), _lit(text))
-        self.out.add(doc, str(DKG.sha256), _lit(hashlib.sha256(text.encode("utf-8")).hexdigest()))
-        self.out.add(doc, str(DKG.characterCount), _int(len(text)))
+        # no explicit dkg:SourceDocument type: the build's superclass derivation adds it (see emit.source)
+        emit.source(self.out, doc, ident=doc_id, kind=self.vocab.article, debate=self.debate, text=text,
+                    file_name=f"{doc_id}.txt", title=title, publisher=publisher.iri, issued=issued,
+                    base_type=False)
         for node, index in quotes:
             start, end = offsets[index]
-            position, words = _iri(node[1:-1] + "#position"), _iri(node[1:-1] + "#text")
-            self.out.add(node, RDF_TYPE, _iri(str(OA.SpecificResource)))
-            self.out.add(node, str(OA.hasSource), doc)
-            self.out.add(node, str(OA.hasSelector), position)
-            self.out.add(node, str(OA.hasSelector), words)
-            self.out.add(position, RDF_TYPE, _iri(str(OA.TextPositionSelector)))
-            self.out.add(position, str(OA.start), _nonneg(start))
-            self.out.add(position, str(OA.end), _nonneg(end))
-            self.out.add(words, RDF_TYPE, _iri(str(OA.TextQuoteSelector)))
-            self.out.add(words, str(OA.exact), _lit(text[start:end]))
-            self.out.add(words, str(OA.prefix), _lit(text[max(0, start - CONTEXT):start]))
-            self.out.add(words, str(OA.suffix), _lit(text[end:end + CONTEXT]))
+            emit.quote(self.out, node, source=doc, start=start, end=end, exact=text[start:end],
+                       prefix=text[max(0, start - CONTEXT):start], suffix=text[end:end + CONTEXT])
 
     # --- all ---------------------------------------------------------------------------
 
     def run(self) -> tuple[list[str], int]:
         """The N-Triples lines and the number of source documents."""
-        self.out.add(self.debate, RDF_TYPE, _iri(str(DKG.Debate)))
-        self.out.add(self.debate, DCT + "identifier", _lit(self.debate_id))
         title = f"Synthetic debate {self.debate_id} ({self.target:,} triples)"
-        self.out.add(self.debate, DCT + "title", _lit(title))
-        self.out.add(self.debate, RDFS_LABEL, _lit(title))
+        emit.debate(self.out, self.debate, ident=self.debate_id, title=title)
         self._actors()
         self._claims()
         documents = sum(1 for _ in self._documents())

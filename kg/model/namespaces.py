@@ -1,6 +1,8 @@
 """RDF namespaces the project uses, and the prefixes shown to users.
 
-Only namespaces live here: the terms themselves are defined in ``ontology/debate.ttl``.
+Only namespaces live here: the terms themselves are defined in ``ontology/debate.ttl``. The
+standard namespaces (RDF, RDFS, XSD, DCTERMS, FOAF, PROV...) are rdflib's, re-exported so that
+code writing the model (``kg.ingest.emit``) takes every namespace from this one module.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ SCHEMA = Namespace("https://schema.org/")
 AIF = Namespace("http://www.arg.dundee.ac.uk/aif#")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
+
+__all__ = [
+    "AIF", "DCTERMS", "DKG", "FOAF", "ID_BASE", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QUDT", "RDF",
+    "RDFS", "SCHEMA", "UNIT", "XSD", "compact",
+]
 
 PREFIXES: dict[str, str] = {
     "dkg": str(DKG),
