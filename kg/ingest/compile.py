@@ -11,6 +11,7 @@ this module resolves ids, keywords, quotes and values and hands them over.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 KEYS = {
     "debate": {"id", "title", "description", "base"},
     "debate-file": {"debate", "actors", "claims"},
-    "source-file": {"source", "actors", "claims", "statements", "evidence", "links"},
+    "source-file": {"source", "actors", "claims", "statements", "evidence", "reports", "links"},
     "source": {"id", "file", "title", "type", "publisher", "issued", "inferences", "note", "url"},
     "inference": {"property", "value", "earliest", "latest", "reason", "quote"},
     "actor": {"id", "name", "kind", "part_of", "honorific", "note", "posts"},
@@ -46,12 +47,36 @@ KEYS = {
     },
     "quantity": {
         "id", "measure", "variable", "value", "unit", "comparator", "numerator", "denominator",
-        "baseline", "place", "period", "quote", "note",
+        "baseline", "place", "period", "quote", "note", "derived",
     },
+    "report": {"id", "of", "by", "primary", "quote", "quantities", "note"},
+    "derived": {"sum", "difference", "ratio"},
     "link": {"id", "premise", "conclusion", "polarity", "by", "basis", "quote", "note"},
     "period": {"start", "end", "label"},
     "quote": {"exact", "occurrence"},
 }
+def _a(kind: str) -> str:
+    """A kind of entry with its article, as a sentence needs it ("an evidence item", "a claim")."""
+    noun = {"evidence": "evidence item", "quantity": "quantity", "report": "evidence report"}.get(kind, kind)
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _fmt(x: Decimal) -> str:
+    """A number as a person writes it: no trailing zeros, no exponent."""
+    return format(x.normalize(), "f") if x != x.to_integral_value() else str(int(x))
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derived quantity: its operation, its two operands and the value they give."""
+
+    operation: URIRef
+    first: URIRef
+    second: URIRef
+    value: int | Decimal
+    arithmetic: str
+
+
 @dataclass
 class Source:
     """A source text and what the build knows of it."""
@@ -135,6 +160,14 @@ class DebateCompiler:
                 ev = self._register(node, "evidence", source)
                 for i, qnode in enumerate(node.nodes("quantities"), 1):
                     self._register(qnode, "quantity", source, default_id=f"{ev.node['id']}-q{i}")
+            for node in file_doc.nodes("reports"):
+                if source is None:
+                    raise node.error("a report needs a source text: put it in a source's file")
+                self._check_keys(node, "report")
+                of = node.text("of")
+                report = self._register(node, "report", source, default_id=f"{of}-in-{source.id}")
+                for i, qnode in enumerate(node.nodes("quantities"), 1):
+                    self._register(qnode, "quantity", source, default_id=f"{report.node['id']}-q{i}")
 
         # Pass 2: triples.
         for ent in list(self.entities.values()):
@@ -144,6 +177,8 @@ class DebateCompiler:
                 self._emit_claim(ent)
             elif ent.kind == "evidence":
                 self._emit_evidence(ent)
+            elif ent.kind == "report":
+                self._emit_report(ent)
         for file_doc in source_docs:
             source = self.sources[file_doc["__source_id__"]]
             self._emit_source(source)
@@ -199,7 +234,8 @@ class DebateCompiler:
         if ent is None:
             raise node.error(f"unknown {' or '.join(kinds)} id '{ident}' in '{key}'", key)
         if ent.kind not in kinds:
-            raise node.error(f"'{ident}' is a {ent.kind}, but '{key}' needs a {' or '.join(kinds)}", key)
+            wanted = " or ".join(map(_a, kinds))
+            raise node.error(f"'{ident}' is {_a(ent.kind)}, but '{key}' needs {wanted}", key)
         return ent
 
     def quote(self, node: Node, key: str, source: Source | None) -> URIRef | None:
@@ -237,6 +273,8 @@ class DebateCompiler:
             raise node.error(f"'{key}' must be a number, not {value!r}", key)
         if isinstance(value, int):
             return value
+        if not math.isfinite(value):
+            raise node.error(f"'{key}' must be a finite number, not {value!r}", key)
         return Decimal(str(value))
 
     def day(self, node: Node, key: str) -> date | None:
@@ -259,7 +297,10 @@ class DebateCompiler:
         if not isinstance(per, Node):
             raise node.error("'period' must be a mapping with start, end and/or label", "period")
         self._check_keys(per, "period")
-        return emit.Period(self.day(per, "start"), self.day(per, "end"), per.text("label"))
+        start, end = self.day(per, "start"), self.day(per, "end")
+        if start is not None and end is not None and end < start:
+            raise per.error(f"the period ends ({end}) before it starts ({start})", "end")
+        return emit.Period(start, end, per.text("label"))
 
     # -- emitters: resolve, then write through kg.ingest.emit ----------------------------
 
@@ -293,6 +334,8 @@ class DebateCompiler:
         issued = meta.get("issued")
         if issued not in (None, "unknown"):
             source.date = self.day(meta, "issued")
+            if source.date is not None and source.date > date.today():
+                raise meta.error(f"issued {source.date} is in the future", "issued")
         for inf in meta.nodes("inferences"):
             self._check_keys(inf, "inference")
             if inf.text("property") == "issued":
@@ -380,6 +423,7 @@ class DebateCompiler:
         if size is not None and (not isinstance(size, int) or size < 0):
             raise node.error("'sample_size' must be a whole number", "sample_size")
         period = self.period(node)
+        self._not_after_issue(node, period, ent.source)
         quote = self.quote(node, "quote", ent.source)
         quantities = [self.entities[qnode["id"]] for qnode in node.nodes("quantities")]
         emit.evidence(
@@ -393,23 +437,118 @@ class DebateCompiler:
         for quantity in quantities:
             self._emit_quantity(quantity)
 
+    def _emit_report(self, ent: Entity) -> None:
+        """One source's account of an evidence item defined elsewhere, with the figures it gives."""
+        node, r = ent.node, ent.iri
+        source = ent.source
+        assert source is not None  # registered from a source's file only
+        evidence = self.ref(node, "of", ["evidence"])
+        if evidence.source is source:
+            raise node.error(f"'{evidence.node['id']}' is defined in this source already: give its "
+                             "figures there, or report it from another source", "of")
+        by = self.ref(node, "by", ["actor"]) if node.get("by") else None
+        primary = node.get("primary")
+        if primary is not None and not isinstance(primary, bool):
+            raise node.error("'primary' must be true or false", "primary")
+        if primary is None:  # the producer's own account is the primary one
+            primary = by is not None and by.node["id"] == evidence.node.get("by")
+        quote = self.quote(node, "quote", source)
+        if quote is None:
+            raise node.error("missing 'quote': the words in which this source reports the evidence")
+        self._not_after_issue(evidence.node, self.period(evidence.node), source)
+        quantities = [self.entities[qnode["id"]] for qnode in node.nodes("quantities")]
+        title = source.node.text("title") or source.id
+        emit.report(
+            self.sink, r, ident=node["id"], debate=self.debate,
+            label=f"{evidence.node['label']}, as reported in {title}", evidence=evidence.iri,
+            by=by.iri if by is not None else None, primary=primary, quote=quote, quoted_from=source.iri,
+            quantities=[q.iri for q in quantities], note=node.text("note"),
+        )
+        for quantity in quantities:
+            self._emit_quantity(quantity)
+
+    def _not_after_issue(self, node: Node, period: emit.Period | None, source: Source | None) -> None:
+        """Refuse evidence whose period (its fieldwork, its data) ends after a source reporting it
+        was issued: a text cannot report what had not yet happened."""
+        if period is None or period.end is None or source is None or source.date is None:
+            return
+        if period.end > source.date:
+            where = node.get("period")
+            raise (where if isinstance(where, Node) else node).error(
+                f"the period ends {period.end}, after {source.id} was issued ({source.date})", "end")
+
     def _emit_quantity(self, ent: Entity) -> None:
-        """A quantity: it needs a value, or a numerator and a denominator."""
+        """A quantity: a value, or a numerator and a denominator, or ``derived`` from two others."""
         node, q = ent.node, ent.iri
         measure = str(node.require("measure"))
-        value = self.number(node, "value")
         unit = self.vocab.term(node, "unit", "unit")
         comparator = self.vocab.term(node, "comparator", "comparator", "exactly")
         numerator, denominator = self.number(node, "numerator"), self.number(node, "denominator")
         baseline = self.number(node, "baseline")
-        if node.get("value") is None and (node.get("numerator") is None or node.get("denominator") is None):
+        derivation = self._derivation(ent) if node.get("derived") is not None else None
+        value = derivation.value if derivation is not None else self.number(node, "value")
+        if derivation is not None and node.get("value") is not None:
+            raise node.error("a derived quantity's value is computed: remove 'value'", "value")
+        if value is None and (numerator is None or denominator is None):
             raise node.error("a quantity needs a 'value', or a 'numerator' and a 'denominator'")
+        if denominator is not None and denominator <= 0:
+            raise node.error(f"'denominator' must be more than 0, not {denominator}", "denominator")
+        if numerator is not None and numerator < 0:
+            raise node.error(f"'numerator' counts something: it cannot be {numerator}", "numerator")
+        if numerator is not None and denominator is not None and numerator > denominator:
+            raise node.error(f"'numerator' {numerator} is larger than its 'denominator' {denominator}: "
+                             "a part cannot exceed its whole", "numerator")
+        if value is not None and value < 0 and unit in self.vocab.counts:
+            raise node.error(f"a count cannot be negative ({value})", "value")
         emit.quantity(
             self.sink, q, ident=node["id"], measure=measure, unit=unit, comparator=comparator, value=value,
             variable=node.text("variable"), numerator=numerator, denominator=denominator,
             baseline=baseline, place=node.text("place"), period=self.period(node),
             quote=self.quote(node, "quote", ent.source), note=node.text("note"),
         )
+        if derivation is not None:
+            emit.derivation(self.sink, q, operation=derivation.operation, first=derivation.first,
+                            second=derivation.second, arithmetic=derivation.arithmetic)
+
+    def _derivation(self, ent: Entity, seen: tuple[str, ...] = ()) -> Derivation:
+        """The value of a ``derived: {sum|difference|ratio: [first, second]}`` quantity, computed
+        from its operands (themselves possibly derived; a cycle is an error)."""
+        node = ent.node
+        spec = node.get("derived")
+        if not isinstance(spec, Node) or len(spec) != 1:
+            raise node.error("'derived' must be one of sum, difference or ratio, with a list of two "
+                             "quantity ids, e.g. derived: {sum: [a, b]}", "derived")
+        self._check_keys(spec, "derived")
+        op = next(iter(spec))
+        operands = spec[op]
+        if not isinstance(operands, list) or len(operands) != 2:
+            raise spec.error(f"'{op}' takes a list of two quantity ids", op)
+        if node["id"] in seen:
+            cycle = " -> ".join([*seen, node["id"]])
+            raise node.error(f"derived quantities form a cycle: {cycle}", "derived")
+        values: list[Decimal] = []
+        iris: list[URIRef] = []
+        for ident in operands:
+            other = self.entities.get(str(ident))
+            if other is None or other.kind != "quantity":
+                raise spec.error(f"unknown quantity id '{ident}' in '{op}'", op)
+            if other.node.get("derived") is not None:
+                value: int | Decimal | None = self._derivation(other, (*seen, node["id"])).value
+            else:
+                value = self.number(other.node, "value")
+            if value is None:
+                raise spec.error(f"quantity '{ident}' has no 'value' to compute with", op)
+            values.append(Decimal(value))
+            iris.append(other.iri)
+        first, second = values
+        if op == "ratio" and second == 0:
+            raise spec.error("a ratio's second quantity is 0", op)
+        result = {"sum": first + second, "difference": first - second,
+                  "ratio": first / second if second else Decimal(0)}[op]
+        sign = {"sum": "+", "difference": "-", "ratio": "/"}[op]
+        shown = int(result) if result == result.to_integral_value() else result
+        return Derivation(self.vocab.named(op, "operation", spec, op), iris[0], iris[1], shown,
+                          f"{_fmt(first)} {sign} {_fmt(second)} = {_fmt(Decimal(shown))}")
 
     def _emit_statement(self, node: Node, source: Source) -> None:
         """A statement quoted from ``source``; undated, it takes the source's date or date bounds."""
@@ -458,6 +597,9 @@ class DebateCompiler:
         self._check_keys(node, "link")
         premise = self.ref(node, "premise", ["claim", "evidence"])
         conclusion = self.ref(node, "conclusion", ["claim"])
+        if premise is conclusion:
+            raise node.error(f"'{premise.node['id']}' cannot {node.text('polarity') or 'support'} itself",
+                             "conclusion")
         by = self.ref(node, "by", ["actor"])
         polarity = self.vocab.term(node, "polarity", "polarity")
         word = node.text("polarity")

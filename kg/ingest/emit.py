@@ -430,3 +430,29 @@ def link(sink: Sink, iri: str, *, ident: str, polarity: str, label: str, debate:
     sink.add_iri(iri, _dkg.linkBasis, basis)
     sink.add_iri(iri, _dkg.quote, quote)
     sink.add_iri(iri, _prov.wasQuotedFrom, quoted_from)
+
+
+def report(sink: Sink, iri: str, *, ident: str, label: str, debate: str, evidence: str, by: str | None,
+           primary: bool, quote: str, quoted_from: str, quantities: Iterable[str] = (),
+           note: str | None = None) -> None:
+    """One source's account of an evidence item defined elsewhere (``dkg:EvidenceReport``): it
+    ``prov:wasDerivedFrom`` the item, is quoted from the source, and points at the figures it gives
+    (written with :func:`quantity`); ``primary`` marks the producer's own publication."""
+    sink.add_iri(iri, _rdf.type, _dkg.EvidenceReport)
+    common(sink, iri, ident=ident, label=label, debate=debate, note=note)
+    sink.add_iri(iri, _prov.wasDerivedFrom, evidence)
+    _ref(sink, iri, _dkg.reportedBy, by)
+    sink.add_literal(iri, _dkg.primaryReport, "true" if primary else "false", _xsd.boolean)
+    sink.add_iri(iri, _dkg.quote, quote)
+    sink.add_iri(iri, _prov.wasQuotedFrom, quoted_from)
+    for q in quantities:
+        sink.add_iri(iri, _dkg.quantity, q)
+
+
+def derivation(sink: Sink, iri: str, *, operation: str, first: str, second: str, arithmetic: str) -> None:
+    """How a derived quantity (written with :func:`quantity`, its value computed) is made: the
+    operation, its two operands and the arithmetic in words."""
+    sink.add_iri(iri, _dkg.derivedBy, operation)
+    sink.add_iri(iri, _dkg.firstOperand, first)
+    sink.add_iri(iri, _dkg.secondOperand, second)
+    sink.add_literal(iri, _dkg.derivation, arithmetic)

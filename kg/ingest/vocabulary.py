@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS
 
 from kg.ingest.annotations import Node
 from kg.model.errors import KgError
-from kg.model.namespaces import DKG, ORG, QUDT
+from kg.model.namespaces import DKG, ORG, QUANTITY_KIND, QUDT
 from kg.model.paths import ONTOLOGY
 from kg.queries import runner
 from kg.stores import of_graph
@@ -35,6 +35,7 @@ CATEGORY = {
     "comparator": DKG.Comparator,
     "unit": QUDT.Unit,
     "basis": DKG.LinkBasis,
+    "operation": DKG.Operation,
 }
 ORGANISATION_KINDS = "organisation"  # keyword of the class every organisation kind falls under
 
@@ -45,12 +46,18 @@ class Vocabulary:
 
     terms: dict[URIRef, dict[str, URIRef]]
     organisations: set[URIRef]
+    counts: set[URIRef]  # units whose quantity kind is a count (a value that cannot be negative)
 
     def term(self, node: Node, key: str, category_key: str, default: str | None = None) -> URIRef:
         """The ontology term named by ``node[key]`` in the category ``category_key``."""
         word = node.text(key, default)
         if word is None:
             raise node.error(f"missing '{key}'")
+        return self.named(word, category_key, node, key)
+
+    def named(self, word: str, category_key: str, node: Node, key: str) -> URIRef:
+        """The ontology term the keyword ``word`` names in ``category_key`` (an error at ``node[key]``
+        lists the keywords there are)."""
         choices = self.terms.get(CATEGORY[category_key], {})
         if word not in choices:
             raise node.error(f"unknown {key} {word!r} (one of: {', '.join(sorted(choices))})", key)
@@ -88,4 +95,6 @@ def vocabulary() -> Vocabulary:
     for row in result.dicts():
         terms.setdefault(row["category"], {})[str(row["key"])] = row["term"]
     organisations = set(ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation))
-    return Vocabulary(terms, organisations)
+    counts = {u for u in terms.get(QUDT.Unit, {}).values()
+              if (u, QUDT.hasQuantityKind, QUANTITY_KIND.Dimensionless) in ontology()}
+    return Vocabulary(terms, organisations, counts)

@@ -18,9 +18,11 @@ SCHEMA = Namespace("https://schema.org/")
 AIF = Namespace("http://www.arg.dundee.ac.uk/aif#")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
+QUANTITY_KIND = Namespace("http://qudt.org/vocab/quantitykind/")
 
 __all__ = [
-    "AIF", "DCTERMS", "DKG", "FOAF", "ID_BASE", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QUDT", "RDF",
+    "AIF", "DCTERMS", "DKG", "FOAF", "ID_BASE", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QUANTITY_KIND",
+    "QUDT", "RDF",
     "RDFS", "SCHEMA", "UNIT", "XSD", "compact",
 ]
 
@@ -39,6 +41,7 @@ PREFIXES: dict[str, str] = {
     "aif": str(AIF),
     "qudt": str(QUDT),
     "unit": str(UNIT),
+    "quantitykind": str(QUANTITY_KIND),
 }
 
 
