@@ -28,6 +28,7 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/ruff check kg tests
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 # The 1M-triple benchmark of README's table (about 6 minutes on 2 cores).
@@ -36,6 +37,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf .kg out $(VENV)

@@ -173,3 +173,108 @@ def test_parameters_are_bound_not_pasted(kg) -> None:
 def test_no_store_yet(tmp_path: Path) -> None:
     message = one_error_line(run_kg("query", "counts", store=tmp_path / "none"))
     assert "run 'kg build' first" in message
+
+
+def insert_after(path: Path, key: str, entry: str) -> None:
+    """Put ``entry`` (YAML list items) first in the top-level list ``key:`` of an annotation file."""
+    text = path.read_text(encoding="utf-8")
+    assert f"\n{key}:\n" in text, key
+    path.write_text(text.replace(f"\n{key}:\n", f"\n{key}:\n{entry}", 1), encoding="utf-8")
+
+
+TV = "000_c2d672fdb30a2dc9.yaml"
+NORFOLK = "004_d57e7b97e3561e93.yaml"
+QUANTITY = """      - id: bad-figure
+        measure: a figure for the test
+        unit: {unit}
+{extra}"""
+BAD_REPORT = """
+reports:
+  - of: cambridge-taser-trial
+    quote: Between 2012 and March this year
+    quantities:
+{quantities}"""
+
+
+@pytest.mark.parametrize(("extra", "unit", "expected"), [
+    ("        value: 3\n        period: {start: 2016-05-01, end: 2016-04-01}\n", "count",
+     "the period ends (2016-04-01) before it starts (2016-05-01)"),
+    ("        numerator: 400\n        denominator: 372\n", "ratio",
+     "'numerator' 400 is larger than its 'denominator' 372: a part cannot exceed its whole"),
+    ("        numerator: 1\n        denominator: 0\n", "ratio", "'denominator' must be more than 0, not 0"),
+    ("        value: .nan\n", "percent", "'value' must be a finite number, not nan"),
+    ("        value: .inf\n", "percent", "'value' must be a finite number, not inf"),
+    ("        value: -3\n", "count", "a count cannot be negative (-3)"),
+    ("        derived: {sum: [bad-figure, bad-figure]}\n", "count", "derived quantities form a cycle"),
+    ("        derived: {mean: [a, b]}\n", "count", "unknown key 'mean' in derived"),
+])
+def test_impossible_numbers_and_periods_are_refused(built, extra: str, unit: str, expected: str) -> None:
+    data, store = built
+    path = data / TV
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(BAD_REPORT.format(quantities=QUANTITY.format(unit=unit, extra=extra)))
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert f"{TV}:" in message and expected in message
+
+
+def test_an_issue_date_in_the_future_is_refused(built) -> None:
+    data, store = built
+    edit(data / NORFOLK, "  issued: unknown\n", "  issued: 2999-01-01\n")
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    line = line_of(data / NORFOLK, "issued: 2999")
+    assert f"{NORFOLK}:{line}: issued 2999-01-01 is in the future" in message
+
+
+def test_evidence_from_after_the_issue_date_is_refused(built) -> None:
+    """The article cannot report figures for a period that ended after it was published."""
+    data, store = built
+    edit(data / NORFOLK, "  issued: unknown\n", "  issued: 2017-01-01\n")
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert f"{NORFOLK}:" in message and "after edp-norfolk-taser-call was issued (2017-01-01)" in message
+
+
+def test_a_claim_cannot_attack_itself(built) -> None:
+    data, store = built
+    insert_after(data / NORFOLK, "links", """  - premise: taser-for-every-frontline-officer
+    conclusion: taser-for-every-frontline-officer
+    polarity: attack
+    by: andy-symonds
+    quote: Officers want it there and then if a situation turns.
+""")
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert "'taser-for-every-frontline-officer' cannot attack itself" in message
+
+
+def test_a_wrong_kind_of_id_is_named_with_its_article(built) -> None:
+    data, store = built
+    insert_after(data / TV, "statements", """  - speaker: taser-for-every-frontline-officer
+    claim: taser-for-every-frontline-officer
+    stance: agree
+    quote: Between 2012 and March this year
+""")
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert "'taser-for-every-frontline-officer' is a claim, but 'speaker' needs an actor" in message
+
+
+def test_agreeing_and_disagreeing_on_one_claim_is_a_warning(built) -> None:
+    data, store = built
+    insert_after(data / TV, "claims", """  - id: test-claim
+    kind: factual
+    label: A claim for the test
+    text: A claim for the test.
+""")
+    insert_after(data / TV, "statements", """  - speaker: graham-smith
+    claim: test-claim
+    stance: agree
+    quote: Between 2012 and March this year
+  - speaker: graham-smith
+    claim: test-claim
+    stance: disagree
+    quote: over the past four years
+""")
+    proc = run_kg("build", str(data.parent), store=store)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
+    line = line_of(data / TV, "stance: disagree")
+    assert warnings == [f"warning: {data / TV}:{line}: graham-smith disagrees with 'test-claim' here "
+                        f"and agrees at {data / TV}:{line - 4}; DNA allows it, but check the coding"]

@@ -1,4 +1,5 @@
-"""Check the numbers: a quantitative claim against the quantities of the evidence linked to it.
+"""Check the numbers: a quantitative claim against the quantities of the evidence linked to it,
+and each secondary account of an evidence item against the producer's own figures.
 
 The build runs :func:`record` on every new store (a post-build step), so each verdict and the
 arithmetic behind it are ``dkg:NumberCheck`` nodes that SPARQL can ask for; ``kg check`` and
@@ -14,6 +15,17 @@ kinds, so "48 percent" and "0.48" compare):
   (372 uses in the 365 days to 31 March 2018 = 1.02 per day);
 * otherwise both must have the same quantity kind; the observed value is converted to the
   claim's unit through the SI multipliers.
+
+Two kinds of check:
+
+* a claim against evidence linked to it (support or attack) that reports the same
+  ``dkg:variable``, where the item is defined or in any report of it. Across an attack link the
+  annotation says the two disagree, so a mismatch there is a *contradiction* (a disagreement in
+  the debate), not an inconsistency (a fault in the data);
+* a figure a secondary account gives (a newspaper's report of a poll) against the producer's
+  own figure of the same variable (its primary report, its release). A mismatch is explained
+  where it can be: when the figure equals another of the producer's figures, a derived one say,
+  the check says which (the article's "80%" is the release's 75% + 5%).
 
 Comparators, for a claimed value ``v`` and an observed value ``t`` (in the claim's unit):
 
@@ -62,6 +74,7 @@ class Quantity:
     kind: URIRef | None
     start: date | None
     end: date | None
+    derivation: str | None = None
 
     def stated(self) -> tuple[float, str]:
         """The claim's own figure and how it is written ("1 / 10", "50 percent")."""
@@ -111,6 +124,7 @@ def load_quantities(graph_store: Store) -> dict[URIRef, Quantity]:
             kind=URIRef(row["quantityKind"]) if row["quantityKind"] else None,
             start=python(row["start"]) if row["start"] else None,  # type: ignore[arg-type]
             end=python(row["end"]) if row["end"] else None,  # type: ignore[arg-type]
+            derivation=str(row["derivation"]) if row["derivation"] is not None else None,
         )
     return out
 
@@ -181,37 +195,99 @@ def compare(claim: Quantity, evidence: Quantity) -> Verdict:
 
 
 def check_all(graph_store: Store) -> list[tuple[dict, Verdict]]:
-    """Every number check of the store: (input row, verdict), in a stable order."""
+    """Every claim check of the store: (input row, verdict), in a stable order."""
     quantities = load_quantities(graph_store)
     results = []
     for row in runner.run(graph_store, "number-check-inputs").dicts():
-        claim_q = quantities[URIRef(row["claimQuantity"])]
+        claim_q = quantities[URIRef(str(row["claimQuantity"]))]
         if row["evidenceQuantity"] is None:
             variable = row["variable"]
             reason = (f"no evidence linked to the claim reports '{variable}'" if variable
                       else "the claim's quantity names no variable to check against")
             results.append((row, Verdict(DKG.NotComparable, reason)))
             continue
-        results.append((row, compare(claim_q, quantities[URIRef(row["evidenceQuantity"])])))
+        verdict = compare(claim_q, quantities[URIRef(str(row["evidenceQuantity"]))])
+        if _true(row["attack"]) and verdict.verdict == DKG.Inconsistent:
+            verdict = Verdict(DKG.Contradiction, verdict.arithmetic.removesuffix("inconsistent")
+                              + "contradiction (the evidence is cited against the claim)",
+                              verdict.observed, verdict.stated)
+        results.append((row, verdict))
     return results
+
+
+def _true(term: object) -> bool:
+    """A boolean answer by its value: servers write true as 'true' or as 1."""
+    return str(term).lower() in ("true", "1")
+
+
+@dataclass(frozen=True)
+class ReportCheck:
+    """A secondary figure of an evidence item checked against the producer's figure."""
+
+    evidence: URIRef
+    report: URIRef
+    stated: Quantity
+    observed: Quantity
+    verdict: Verdict
+    also_matches: str | None
+
+
+def check_reports(graph_store: Store) -> list[ReportCheck]:
+    """Every figure a secondary account of an evidence item gives, against the producer's own
+    figure of the same variable; a mismatch names what else of the producer's it matches."""
+    quantities = load_quantities(graph_store)
+    given: dict[URIRef, list[Quantity]] = {}
+    for row in runner.run(graph_store, "report-quantities").dicts():
+        given.setdefault(URIRef(str(row["report"])), []).append(quantities[URIRef(str(row["quantity"]))])
+    found = []
+    for row in runner.run(graph_store, "report-check-inputs").dicts():
+        stated = quantities[URIRef(str(row["statedQuantity"]))]
+        observed = quantities[URIRef(str(row["observedQuantity"]))]
+        verdict = compare(stated, observed)
+        also = None
+        if verdict.verdict == DKG.Inconsistent:
+            primary = given.get(URIRef(str(row["primaryReport"])), [])
+            matches = [q for q in primary
+                       if q is not observed and compare(stated, q).verdict == DKG.Consistent]
+            also = "; ".join(f"{fmt(stated.stated()[0])} matches {q.measure}"
+                             + (f" ({q.derivation})" if q.derivation else "") for q in matches) or None
+        found.append(ReportCheck(URIRef(str(row["evidence"])), URIRef(str(row["report"])), stated, observed,
+                                 verdict, also))
+    return found
 
 
 def record(graph_store: Store) -> None:
     """Post-build step: compute every number check and insert it as a dkg:NumberCheck node."""
     graph = Graph()
     for row, verdict in check_all(graph_store):
-        claim = URIRef(row["claim"])
-        key = f"{row['claimQuantity']}|{row['evidenceQuantity']}"
+        claim = URIRef(str(row["claim"]))
+        key = f"{row['claimQuantity']}|{row['evidenceQuantity']}|{row['attack']}"
         node = URIRef(f"{claim}/check/{hashlib.sha1(key.encode()).hexdigest()[:12]}")
         graph.add((node, RDF.type, DKG.NumberCheck))
         graph.add((node, DKG.checksClaim, claim))
-        graph.add((node, DKG.claimQuantity, URIRef(row["claimQuantity"])))
+        graph.add((node, DKG.claimQuantity, URIRef(str(row["claimQuantity"]))))
         if row["evidenceQuantity"] is not None:
-            graph.add((node, DKG.evidenceQuantity, URIRef(row["evidenceQuantity"])))
-            graph.add((node, DKG.checkedAgainst, URIRef(row["evidence"])))
-        graph.add((node, DKG.verdict, verdict.verdict))
-        graph.add((node, DKG.arithmetic, Literal(verdict.arithmetic)))
-        for prop, value in ((DKG.observedValue, verdict.observed), (DKG.statedValue, verdict.stated)):
-            if value is not None:
-                graph.add((node, prop, Literal(Decimal(f"{value:.6f}").normalize(), datatype=XSD.decimal)))
+            graph.add((node, DKG.evidenceQuantity, URIRef(str(row["evidenceQuantity"]))))
+            graph.add((node, DKG.checkedAgainst, URIRef(str(row["evidence"]))))
+        _verdict(graph, node, verdict)
+    for check in check_reports(graph_store):
+        key = f"{check.stated.iri}|{check.observed.iri}"
+        node = URIRef(f"{check.report}/check/{hashlib.sha1(key.encode()).hexdigest()[:12]}")
+        graph.add((node, RDF.type, DKG.NumberCheck))
+        graph.add((node, DKG.checksReport, check.report))
+        graph.add((node, DKG.checksQuantity, check.stated.iri))
+        graph.add((node, DKG.evidenceQuantity, check.observed.iri))
+        graph.add((node, DKG.checkedAgainst, check.evidence))
+        if check.also_matches:
+            graph.add((node, DKG.alsoMatches, Literal(check.also_matches)))
+        _verdict(graph, node, check.verdict)
     graph_store.insert(graph)
+
+
+def _verdict(graph: Graph, node: URIRef, verdict: Verdict) -> None:
+    """A check's verdict, arithmetic and the two values compared."""
+    graph.add((node, DKG.verdict, verdict.verdict))
+    graph.add((node, DKG.arithmetic, Literal(verdict.arithmetic)))
+    for prop, value in ((DKG.observedValue, verdict.observed), (DKG.statedValue, verdict.stated)):
+        if value is not None:
+            graph.add((node, prop, Literal(Decimal(f"{value:.6f}").normalize(), datatype=XSD.decimal)))

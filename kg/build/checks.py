@@ -63,6 +63,7 @@ def run(graph_store: Store, shacl: str = "auto") -> dict[str, Any]:
         "consistent": sum(c["verdict"] == "consistent" for c in checks),
         "inconsistent": sum(c["verdict"] == "inconsistent" for c in checks),
         "not_comparable": sum(c["verdict"] == "not comparable" for c in checks),
+        "contradictions": sum(c["verdict"] == "contradiction" for c in checks),
     }
     report["ok"] = (
         report.get("shacl", {"conforms": True})["conforms"]

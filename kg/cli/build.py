@@ -25,6 +25,8 @@ def build(data_dir: Path, store_spec: str | None, quiet: bool) -> None:
 
     progress = None if quiet else (lambda msg: err.print(f"[dim]{msg}[/dim]"))
     report = run_build(data_dir, store_spec, progress)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False)
     c = report.counts
     click.echo(
         f"built {', '.join(report.debates)} from {report.files} annotation file(s) into {report.store}"

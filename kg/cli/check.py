@@ -62,10 +62,14 @@ def _print(report: dict, console: Console) -> None:
         console.print(f"[green]quotes: all {quotes['checked']} match their offsets[/]")
     numbers = report["numbers"]
     console.print(f"numbers: {numbers['consistent']} consistent, {numbers['inconsistent']} inconsistent, "
-                  f"{numbers['not_comparable']} not comparable")
+                  f"{numbers['not_comparable']} not comparable, {numbers['contradictions']} contradictions "
+                  "(mismatches across an attack link, as annotated)")
     for c in numbers["checks"]:
         style = VERDICT_STYLE.get(c["verdict"], "")
+        checked = c["claim"] or f"{c['report']} ({c['stated']})"
         against = f" vs {c['evidence']} ({c['quantity']})" if c.get("evidence") else ""
-        console.print(f"  [{style}]{escape(c['verdict'])}[/] {escape(c['claim'])}{escape(against)}: "
+        console.print(f"  [{style}]{escape(c['verdict'])}[/] {escape(str(checked))}{escape(against)}: "
                       f"{escape(c['arithmetic'])}")
+        if c.get("alsoMatches"):
+            console.print(f"    but {escape(c['alsoMatches'])}", style="dim")
     console.print("[green]ok[/]" if report["ok"] else "[bold red]FAILED[/]")

@@ -110,6 +110,7 @@ class DebateResult:
     iri: URIRef
     files: list[Path]
     sources: list[Source]
+    warnings: list[str] = field(default_factory=list)
 
 
 class DebateCompiler:
@@ -122,6 +123,9 @@ class DebateCompiler:
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, Source] = {}
         self.files: list[Path] = []
+        self.warnings: list[str] = []
+        # (speaker, claim) -> stance keyword -> the statement that took it, for the both-ways warning
+        self.positions: dict[tuple[str, str], dict[str, Node]] = {}
 
     # -- entry point --------------------------------------------------------------------
 
@@ -186,8 +190,9 @@ class DebateCompiler:
                 self._emit_statement(node, source)
             for node in file_doc.nodes("links"):
                 self._emit_link(node, source)
+        self._warn_both_ways()
         unique = list({id(src): src for src in self.sources.values()}.values())  # ids and file stems
-        return DebateResult(self.debate_id, self.debate, self.files, unique)
+        return DebateResult(self.debate_id, self.debate, self.files, unique, self.warnings)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -566,6 +571,8 @@ class DebateCompiler:
         self.entities[ident] = Entity("statement", s, node, source)
         speaks_for = self._speaks_for(node, speaker)
         stance = self.vocab.term(node, "stance", "stance")
+        self.positions.setdefault((speaker.node["id"], claim.node["id"]), {}).setdefault(
+            str(node.text("stance")), node)
         mode = self.vocab.term(node, "mode", "mode") if node.get("mode") else None
         emit.statement(
             self.sink, s, ident=ident, debate=self.debate,
@@ -575,6 +582,15 @@ class DebateCompiler:
             quote=quote, quoted_from=source.iri, day=self.day(node, "date") or source.date,
             earliest=source.earliest, latest=source.latest, note=node.text("note"),
         )
+
+    def _warn_both_ways(self) -> None:
+        """Warn (DNA allows it, so no error) where one actor both agrees and disagrees with a claim."""
+        for (speaker, claim), stances in sorted(self.positions.items()):
+            if "agree" in stances and "disagree" in stances:
+                yes, no = stances["agree"], stances["disagree"]
+                self.warnings.append(
+                    f"{no.file}:{no.line_of('stance')}: {speaker} disagrees with '{claim}' here and "
+                    f"agrees at {yes.file}:{yes.line_of('stance')}; DNA allows it, but check the coding")
 
     def _speaks_for(self, node: Node, speaker: Entity) -> Entity:
         """Whom a statement speaks for: ``for:``, else the speaker if an organisation, else its one org."""

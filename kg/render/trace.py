@@ -14,7 +14,8 @@ from typing import Any
 from rich.markup import escape
 from rich.tree import Tree
 
-VERDICT_STYLE = {"consistent": "green", "inconsistent": "bold red", "not comparable": "yellow"}
+VERDICT_STYLE = {"consistent": "green", "inconsistent": "bold red", "not comparable": "yellow",
+                 "contradiction": "magenta"}
 
 
 def where(quote: dict[str, Any] | None) -> str:
