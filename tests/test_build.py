@@ -12,7 +12,7 @@ from rdflib import Literal
 from kg.build import build, compile_graph
 from kg.stores.oxigraph import OxigraphStore
 
-from .conftest import ROOT, SEED, sparql
+from .conftest import ROOT, SEED, SEED_DATA, sparql
 
 EXPECTED_COUNTS = {
     "debates": 1,
@@ -40,8 +40,9 @@ def test_source_texts_are_the_seeds_unchanged() -> None:
     seeds = ROOT.parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.skip("shared/seeds is not beside this checkout")
-    for seed in seeds.glob("*.txt"):
+    for seed in seeds.glob("*.txt"):  # the live debate and the tests' frozen copy alike
         assert (SEED / seed.name).read_bytes() == seed.read_bytes()
+        assert (ROOT / "data" / "taser-uk" / seed.name).read_bytes() == seed.read_bytes()
 
 
 def test_quote_offsets_are_code_points(store: OxigraphStore) -> None:
@@ -243,25 +244,25 @@ def test_support_and_attack_links_are_nodes_with_derived_edges(store: OxigraphSt
 
 
 def test_rebuild_is_idempotent(tmp_path: Path) -> None:
-    compiled = compile_graph(ROOT / "data")
+    compiled = compile_graph(SEED_DATA)
     assert [src.id for src in compiled.debates[0].sources] == [
         "tv-federation-taser-call", "edp-norfolk-taser-call"  # each once, though posts may cite file stems
     ]
     first = compiled.graph
-    second = compile_graph(ROOT / "data").graph
+    second = compile_graph(SEED_DATA).graph
     assert set(first) == set(second)
     target = tmp_path / "store"
-    build(ROOT / "data", str(target))
+    build(SEED_DATA, str(target))
     with OxigraphStore(target) as s:
         once = s.dump("nt")
-    build(ROOT / "data", str(target))
+    build(SEED_DATA, str(target))
     with OxigraphStore(target) as s:
         twice = s.dump("nt")
     assert sorted(once.splitlines()) == sorted(twice.splitlines())
 
 
 def test_memory_store_gives_the_same_counts(kg) -> None:
-    result = kg("build", str(ROOT / "data"), "--store", "memory", "-q")
+    result = kg("build", str(SEED_DATA), "--store", "memory", "-q")
     assert result.exit_code == 0, result.output
     assert "actors 22  claims 33  statements 49  evidence 9  links 39  quotes 97" in result.stdout
 

@@ -24,7 +24,7 @@ from kg.stores import Store, open_store
 from kg.stores.oxigraph import OxigraphStore
 from kg.stores.remote import RemoteStore
 
-from .conftest import ID, ROOT, sparql
+from .conftest import ID, SEED_DATA, sparql
 from .test_build import EXPECTED_COUNTS
 
 
@@ -33,7 +33,7 @@ def sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real Oxigraph server (read-write) holding the seed debate, built over HTTP."""
     location = tmp_path_factory.mktemp("oxigraph-server")
     with oxigraph_server(location, read_only=False) as base:
-        build(ROOT / "data", base)
+        build(SEED_DATA, base)
         yield base
 
 

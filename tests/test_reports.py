@@ -12,7 +12,7 @@ from kg.build import checks as checking
 from kg.queries.runner import rows
 from kg.stores.oxigraph import OxigraphStore
 
-from .conftest import ID, ROOT, sparql
+from .conftest import ID, ROOT, SEED, sparql
 
 RELEASE = ROOT / "tests" / "fixtures" / "release"
 
@@ -21,7 +21,7 @@ RELEASE = ROOT / "tests" / "fixtures" / "release"
 def with_release(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
     """The seed debate plus the pollster's own account of the poll (a test summary)."""
     data = tmp_path_factory.mktemp("release") / "data" / "taser-uk"
-    shutil.copytree(ROOT / "data" / "taser-uk", data)
+    shutil.copytree(SEED, data)
     for path in RELEASE.iterdir():
         shutil.copy(path, data / path.name)
     build(data.parent, str(data.parent.parent / "store"))

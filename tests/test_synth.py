@@ -21,8 +21,9 @@ from kg.serve.sparql import oxigraph_server
 from kg.stores import open_store
 from kg.stores.oxigraph import OxigraphStore
 
+from .conftest import SEED_DATA
+
 TRIPLES_2K_SEED5 = 2146  # what kg synth --triples 2000 --seed 5 writes (whole source texts)
-SEED_DATA = Path(__file__).resolve().parent.parent / "data"  # the curated seed debate, data/taser-uk
 
 # Predicates kg.ingest.emit writes only when the data has them, so the curated seed debate and a
 # synthetic one may each have some the other lacks; any other predicate both must have.
@@ -37,6 +38,7 @@ OPTIONAL = {
     "source": {"dct:issued", "dkg:unstated", "dkg:inference"},  # a date, or that it is unstated
     "statement": {"dct:date", "dkg:earliestDate", "dkg:latestDate", "dkg:note"},  # a date, or bounds
 }
+
 
 
 @pytest.fixture(scope="module")
