@@ -59,6 +59,8 @@ class MemoryStore(Store):
 class MemoryBuild(StoreBuild):
     """A graph filled in this process; committing it changes nothing anywhere else."""
 
+    store: MemoryStore
+
     def __init__(self, description: str = "memory"):
         self.store = MemoryStore(Graph(), description)
 
