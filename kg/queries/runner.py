@@ -42,9 +42,9 @@ def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None 
     return store.query(bind(_query(query).text, bound))
 
 
-def plain(value: Term | None) -> Any:
+def plain(term: Term | None) -> Any:
     """A query value as JSON-friendly data: dates as ISO strings, decimals as numbers, IRIs as str."""
-    value = python(value)
+    value = python(term)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
