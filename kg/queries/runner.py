@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 from rdflib import Literal, URIRef
 
@@ -50,6 +50,12 @@ def plain(term: Term | None) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def count(value: object) -> int:
+    """A count a query returned (``COUNT`` gives an xsd:integer) as an int; unbound counts as 0
+    (an OPTIONAL count that found nothing)."""
+    return 0 if value is None else int(cast(SupportsInt, value))
 
 
 def plain_rows(result: Result) -> list[dict[str, Any]]:

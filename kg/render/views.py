@@ -230,7 +230,7 @@ def actors_view(store: Store) -> ViewGraph:
     claim_labels: dict[str, str] = {}
     for row in rows:
         actor, claim = _text(row["actor"]), _text(row["claim"])
-        statements[actor] += int(row["statements"])
+        statements[actor] += runner.count(row["statements"])
         stances[claim][_text(row["stance"])].add(actor)
         claim_labels[claim] = _text(row["claimLabel"])
     for row in _node_rows(store, ("person", "organisation")):
