@@ -213,10 +213,14 @@ def centralities(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float | 
 
 
 def window_series(table: StatementTable, options: Options) -> list[dict]:
-    """One summary (and edge list) per moving window: statements, actors, coalitions, polarisation."""
+    """One summary (and edge list) per moving window: statements, actors, coalitions, polarisation.
+
+    Only for options with a window (:func:`analyse` checks ``options.window_days``)."""
+    window = options.window_days
+    assert window is not None, "window_series needs options.window_days"
     out = []
-    step = options.step_days or options.window_days
-    for start, end, part in discourse.windows(table, options.window_days, step):
+    step = options.step_days or window
+    for start, end, part in discourse.windows(table, window, step):
         net = discourse.one_mode(part, "actor", options.aggregation, options.normalization)
         graph = discourse.to_graph(net, max_edges=options.max_edges)
         groups = discourse.coalitions(graph, options.seed)
