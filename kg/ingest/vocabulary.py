@@ -86,6 +86,9 @@ def vocabulary() -> Vocabulary:
     result = runner.run(of_graph(ontology(), "ontology"), "annotation-keywords")
     terms: dict[URIRef, dict[str, URIRef]] = {}
     for row in result.dicts():
-        terms.setdefault(row["category"], {})[str(row["key"])] = row["term"]
-    organisations = set(ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation))
+        category, term = row["category"], row["term"]
+        if isinstance(category, URIRef) and isinstance(term, URIRef):  # the ontology's terms are IRIs
+            terms.setdefault(category, {})[str(row["key"])] = term
+    organisations = {kind for kind in ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation)
+                     if isinstance(kind, URIRef)}
     return Vocabulary(terms, organisations)
