@@ -41,7 +41,7 @@ def load(graph_store: Store) -> nx.MultiDiGraph:
         producers = dict(line.split("=", 1) for line in lines if "=" in line)
         graph.add_node(
             row["id"], label=row["label"], kind=row["kind"], evidence=row["isEvidence"] is True,
-            producers=sorted(producers), speakers=int(row["speakers"] or 0),
+            producers=sorted(producers), speakers=runner.count(row["speakers"]),
         )
         graph.graph.setdefault("producer_labels", {}).update(producers)
     for row in runner.run(graph_store, "analysis-arguments").values():

@@ -277,6 +277,7 @@ def _normaliser(normalization: str, activity: np.ndarray, raw_congruence: sp.csr
         elif normalization == "cosine":
             denominator = activity[rows] * activity[cols]
         else:  # jaccard: m10 + m01 + m11, read off products with the same sparsity pattern
+            assert xb is not None, "one_mode computes xb for the jaccard normalisation"
             m11 = _aligned(overlap, W)
             i_on_j = _aligned(xb, W)  # sum of A[i] over the cells j uses
             j_on_i = _aligned(sp.csr_matrix(xb.T), W)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import networkx as nx
 import numpy as np
@@ -44,6 +44,16 @@ class Options:
     max_edges: int = MAX_EDGES
 
 
+class Centrality(TypedDict):
+    """One actor's centralities (:func:`centralities`); eigenvector is None where it was not
+    computed (outside the largest component, on a component under three actors, or on failure)."""
+
+    degree: float
+    strength: float
+    betweenness: float
+    eigenvector: float | None
+
+
 @dataclass
 class Structure:
     """Coalitions, polarisation and centrality of one actor network."""
@@ -51,7 +61,7 @@ class Structure:
     graph: nx.Graph
     coalitions: list[list[str]]
     polarisation: float
-    centrality: dict[str, dict[str, float | None]]
+    centrality: dict[str, Centrality]
     isolated: list[str]
     bridging: list[str]
 
@@ -183,7 +193,7 @@ def structure_of(net: OneMode, options: Options) -> Structure:
     return Structure(graph, groups, discourse.polarisation(net, groups), centrality, isolated, bridging)
 
 
-def centralities(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float | None]]:
+def centralities(graph: nx.Graph, seed: int = 0) -> dict[str, Centrality]:
     """Degree (share of other nodes tied to), strength (sum of tie weights), betweenness
     (shortest paths with distance 1/weight; exact while nodes x (nodes + edges) stays within
     :data:`BETWEENNESS_BUDGET`, else sampled from as many pivots as the budget allows, at least
@@ -213,10 +223,14 @@ def centralities(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float | 
 
 
 def window_series(table: StatementTable, options: Options) -> list[dict]:
-    """One summary (and edge list) per moving window: statements, actors, coalitions, polarisation."""
+    """One summary (and edge list) per moving window: statements, actors, coalitions, polarisation.
+
+    Only for options with a window (:func:`analyse` checks ``options.window_days``)."""
+    window = options.window_days
+    assert window is not None, "window_series needs options.window_days"
     out = []
-    step = options.step_days or options.window_days
-    for start, end, part in discourse.windows(table, options.window_days, step):
+    step = options.step_days or window
+    for start, end, part in discourse.windows(table, window, step):
         net = discourse.one_mode(part, "actor", options.aggregation, options.normalization)
         graph = discourse.to_graph(net, max_edges=options.max_edges)
         groups = discourse.coalitions(graph, options.seed)

@@ -26,6 +26,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import networkx as nx
 import numpy as np
@@ -35,6 +36,10 @@ from kg.analysis import arguments
 from kg.analysis.network import Analysis
 from kg.model.errors import KgError
 from kg.model.files import write_atomic
+
+# the columns of actors-nodes.csv read from each actor's Centrality
+CENTRALITIES: tuple[Literal["degree", "strength", "betweenness", "eigenvector"], ...] = (
+    "degree", "strength", "betweenness", "eigenvector")
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
@@ -148,9 +153,8 @@ def export(analysis: Analysis, folder: Path) -> list[Path]:
          for u, v, d in sorted(s.graph.edges(data=True)))))
     group_of = {a: i + 1 for i, g in enumerate(s.coalitions) for a in g}
     put("actors-nodes.csv", csv_bytes(
-        ["id", "label", "statements", "coalition", "degree", "strength", "betweenness", "eigenvector"],
-        ([n, d["label"], d["statements"], group_of.get(n),
-          *(s.centrality[n][k] for k in ("degree", "strength", "betweenness", "eigenvector"))]
+        ["id", "label", "statements", "coalition", *CENTRALITIES],
+        ([n, d["label"], d["statements"], group_of.get(n), *(s.centrality[n][k] for k in CENTRALITIES)]
          for n, d in sorted(s.graph.nodes(data=True)))))
     put("actors-matrix.csv", matrix_bytes(analysis.actors.weight, analysis.actors.ids, analysis.actors.ids))
     put("claims-matrix.csv", matrix_bytes(analysis.claims.weight, analysis.claims.ids, analysis.claims.ids))

@@ -41,13 +41,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import SupportsFloat, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.model.namespaces import DKG
 from kg.queries import runner
-from kg.stores.base import Store, python
+from kg.stores.base import Store, Term, python
 
 ABOUT = 0.10  # relative tolerance of "about" and "almost"
 DAY_SECONDS = 86_400.0
@@ -101,29 +102,36 @@ def fmt(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1 else f"{x:.4f}".rstrip("0").rstrip(".")
 
 
-def _float(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _float(term: Term | None) -> float | None:
+    """A numeric literal (the ontology types these as decimals, doubles or integers) as a float."""
+    value = python(term)
+    return None if value is None else float(cast(SupportsFloat, value))
+
+
+def _date(term: Term | None) -> date | None:
+    """A period's start or end (an xsd:date literal) as a date."""
+    return cast(date, python(term)) if term else None
 
 
 def load_quantities(graph_store: Store) -> dict[URIRef, Quantity]:
     """Every quantity in the store, keyed by IRI."""
     out: dict[URIRef, Quantity] = {}
     for row in runner.run(graph_store, "quantity-details").dicts():
-        iri = URIRef(row["quantity"])
+        iri = URIRef(str(row["quantity"]))
         out[iri] = Quantity(
             iri=iri,
             id=str(row["id"]),
             measure=str(row["measure"]),
-            value=_float(python(row["value"])),
-            numerator=_float(python(row["numerator"])),
-            denominator=_float(python(row["denominator"])),
-            baseline=_float(python(row["baseline"])),
+            value=_float(row["value"]),
+            numerator=_float(row["numerator"]),
+            denominator=_float(row["denominator"]),
+            baseline=_float(row["baseline"]),
             comparator=str(row["comparator"]),
             unit_label=str(row["unitLabel"]),
-            multiplier=_float(python(row["multiplier"])),
+            multiplier=_float(row["multiplier"]),
             kind=URIRef(row["quantityKind"]) if row["quantityKind"] else None,
-            start=python(row["start"]) if row["start"] else None,  # type: ignore[arg-type]
-            end=python(row["end"]) if row["end"] else None,  # type: ignore[arg-type]
+            start=_date(row["start"]),
+            end=_date(row["end"]),
             derivation=str(row["derivation"]) if row["derivation"] is not None else None,
         )
     return out

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from typing import Any
+from typing import Any, overload
 
 from rdflib import URIRef
 
@@ -106,6 +106,10 @@ class _Subtree:
         """Rows of a trace query for a set of nodes, bound together with VALUES."""
         return runner.rows(self.store, name, values={"node": nodes})
 
+    @overload
+    def label(self, iri: str) -> str: ...
+    @overload
+    def label(self, iri: None) -> None: ...
     def label(self, iri: str | None) -> str | None:
         """The label of a resource another query returned as an IRI."""
         return None if iri is None else self.labels.get(iri, iri)
@@ -154,7 +158,8 @@ class _Subtree:
         }
         if node["seen"]:
             return node
-        node["quantity"] = (self.quantity_list(iri) or [None])[0]
+        quantities = self.quantity_list(iri)
+        node["quantity"] = quantities[0] if quantities else None
         node["number_checks"] = [
             {k: c[k] for k in ("evidence", "quantity", "verdict", "arithmetic", "observed", "stated")}
             for c in self.checks.get(iri, [])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np
@@ -72,7 +73,7 @@ def _graph_from_networkx(projected: nx.Graph) -> nx.Graph:
     """Threshold a networkx projection the way :func:`kg.analysis.discourse.to_graph` thresholds a matrix."""
     edges = list(projected.edges(data="weight"))
     weights = np.fromiter((w for _, _, w in edges), dtype=float, count=len(edges))
-    keep = range(len(edges))
+    keep: Iterable[int] = range(len(edges))
     if len(edges) > MAX_EDGES:
         keep = np.argpartition(-weights, MAX_EDGES - 1)[:MAX_EDGES]
     graph = nx.Graph()

@@ -310,7 +310,7 @@ def run(triples: int = DEFAULT_TRIPLES, seed: int = 0, backends: tuple[str, ...]
     if unknown:
         raise KgError(f"unknown backend(s) {', '.join(unknown)} (known: {', '.join(BACKENDS)})")
     own = workdir is None
-    root = Path(tempfile.mkdtemp(prefix="kg-bench-")) if own else Path(workdir)
+    root = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="kg-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
         began = time.perf_counter()

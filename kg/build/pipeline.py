@@ -217,4 +217,4 @@ def _self_check(graph_store: Store) -> None:
 def counts(graph_store: Store) -> dict[str, int]:
     """The counts of ``queries/counts.rq`` as integers."""
     row = runner.run(graph_store, "counts").values()[0]
-    return {k: int(v or 0) for k, v in row.items()}  # type: ignore[call-overload]
+    return {k: runner.count(v) for k, v in row.items()}

@@ -78,7 +78,9 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, list_queries: bo
     named = catalogue.resolve(query)
     with open_store(store_spec, data_dir) as graph_store:
         bindings = runner.bind_params(named, parse_params(params), graph_store)
-        result = runner.run(graph_store, named, **bindings)
+        # one value each, passed as a mapping: as keywords, a parameter named values, query or
+        # store would land on run()'s own arguments
+        result = runner.run(graph_store, named, {name: [term] for name, term in bindings.items()})
     if result.kind == "graph" and result.graph is not None:
         click.echo(result.graph.serialize(format="turtle"))
     elif fmt == "json":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -40,7 +41,9 @@ def serve(store_spec: str | None, host: str, port: int, timeout_s: int, max_byte
     if spec == "memory" or is_remote(spec):
         raise KgError(f"kg serve serves a store built on disk, not {spec!r} (run 'kg build' first)")
     with serving(Path(spec), host, port, timeout_s, max_bytes) as server:
-        bound_host, bound_port = server.server_address[:2]
+        # typeshed types server_address as any address a server may be given (the host may be
+        # bytes); once bound it is getsockname()'s answer, whose host is a str
+        bound_host, bound_port = cast(tuple[str, int], server.server_address[:2])
         err.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/query  (read-only, "
                   f"timeout {timeout_s} s, answers up to {max_bytes} bytes; Ctrl-C stops)", markup=False)
         try:

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.ingest import annotations, emit
+from kg.ingest import emit
 from kg.ingest.anchor import AnchorError, anchor
 from kg.ingest.annotations import Node
+from kg.ingest.annotations import load as load_annotations
 from kg.ingest.vocabulary import Vocabulary
 from kg.model.namespaces import DCTERMS
 
@@ -86,7 +87,7 @@ class Source:
     file: Path
     text: str
     node: Node
-    date: date | None = None
+    issued: date | None = None
     earliest: date | None = None
     latest: date | None = None
 
@@ -132,7 +133,7 @@ class DebateCompiler:
     def run(self) -> DebateResult:
         """Read every annotation file, register ids, then emit all triples."""
         debate_path = self.folder / DEBATE_FILE
-        doc = annotations.load(debate_path)
+        doc = load_annotations(debate_path)
         self.files.append(debate_path)
         self._check_keys(doc, "debate-file")
         meta = doc.get("debate")
@@ -148,7 +149,7 @@ class DebateCompiler:
         for path in sorted(self.folder.glob("*.yaml")):
             if path.name == DEBATE_FILE:
                 continue
-            src_doc = annotations.load(path)
+            src_doc = load_annotations(path)
             self._check_keys(src_doc, "source-file")
             self.files.append(path)
             source_docs.append(src_doc)
@@ -338,9 +339,9 @@ class DebateCompiler:
         self.sources.setdefault(Path(str(file_name)).stem, source)  # posts may cite the file stem
         issued = meta.get("issued")
         if issued not in (None, "unknown"):
-            source.date = self.day(meta, "issued")
-            if source.date is not None and source.date > date.today():
-                raise meta.error(f"issued {source.date} is in the future", "issued")
+            source.issued = self.day(meta, "issued")
+            if source.issued is not None and source.issued > date.today():
+                raise meta.error(f"issued {source.issued} is in the future", "issued")
         for inf in meta.nodes("inferences"):
             self._check_keys(inf, "inference")
             if inf.text("property") == "issued":
@@ -358,7 +359,7 @@ class DebateCompiler:
         emit.source(self.sink, s, ident=source.id, kind=kind, debate=self.debate, text=source.text,
                     file_name=source.file.name, title=meta.text("title"),
                     url=meta.text("url") if meta.get("url") else None, publisher=publisher,
-                    issued=source.date, note=meta.text("note"))
+                    issued=source.issued, note=meta.text("note"))
         for i, inf in enumerate(meta.nodes("inferences"), 1):
             prop = inf.require("property")
             value = inf.get("value")
@@ -475,12 +476,12 @@ class DebateCompiler:
     def _not_after_issue(self, node: Node, period: emit.Period | None, source: Source | None) -> None:
         """Refuse evidence whose period (its fieldwork, its data) ends after a source reporting it
         was issued: a text cannot report what had not yet happened."""
-        if period is None or period.end is None or source is None or source.date is None:
+        if period is None or period.end is None or source is None or source.issued is None:
             return
-        if period.end > source.date:
+        if period.end > source.issued:
             where = node.get("period")
             raise (where if isinstance(where, Node) else node).error(
-                f"the period ends {period.end}, after {source.id} was issued ({source.date})", "end")
+                f"the period ends {period.end}, after {source.id} was issued ({source.issued})", "end")
 
     def _emit_quantity(self, ent: Entity) -> None:
         """A quantity: a value, or a numerator and a denominator, or ``derived`` from two others."""
@@ -579,7 +580,7 @@ class DebateCompiler:
             label=emit.statement_label(str(speaker.node["name"]), str(claim.node["label"]),
                                        str(node.text("stance"))),
             speaker=speaker.iri, speaks_for=speaks_for.iri, claim=claim.iri, stance=stance, mode=mode,
-            quote=quote, quoted_from=source.iri, day=self.day(node, "date") or source.date,
+            quote=quote, quoted_from=source.iri, day=self.day(node, "date") or source.issued,
             earliest=source.earliest, latest=source.latest, note=node.text("note"),
         )
 

@@ -123,9 +123,12 @@ def utf16_to_index(text: str, offset: int) -> int:
     return len(text)
 
 
-def _day(value: object) -> date | None:
-    """DNA 3 stores dates as seconds since 1970 (UTC); milliseconds (DNA 2) are recognised too."""
-    if value in (None, ""):
+def _day(value: int | float | str | bytes | None) -> date | None:
+    """DNA 3 stores dates as seconds since 1970 (UTC); milliseconds (DNA 2) are recognised too.
+
+    ``value`` is the SQLite column as read: NULL, INTEGER, REAL, TEXT or BLOB.
+    """
+    if value is None or value == "":
         return None
     try:
         seconds = int(value)

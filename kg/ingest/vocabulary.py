@@ -93,8 +93,11 @@ def vocabulary() -> Vocabulary:
     result = runner.run(of_graph(ontology(), "ontology"), "annotation-keywords")
     terms: dict[URIRef, dict[str, URIRef]] = {}
     for row in result.dicts():
-        terms.setdefault(row["category"], {})[str(row["key"])] = row["term"]
-    organisations = set(ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation))
+        category, term = row["category"], row["term"]
+        if isinstance(category, URIRef) and isinstance(term, URIRef):  # the ontology's terms are IRIs
+            terms.setdefault(category, {})[str(row["key"])] = term
+    organisations = {kind for kind in ontology().transitive_subjects(RDFS.subClassOf, DKG.Organisation)
+                     if isinstance(kind, URIRef)}
     counts = {u for u in terms.get(QUDT.Unit, {}).values()
               if (u, QUDT.hasQuantityKind, QUANTITY_KIND.Dimensionless) in ontology()}
     return Vocabulary(terms, organisations, counts)

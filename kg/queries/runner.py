@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 from rdflib import Literal, URIRef
 
@@ -42,14 +42,20 @@ def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None 
     return store.query(bind(_query(query).text, bound))
 
 
-def plain(value: Term | None) -> Any:
+def plain(term: Term | None) -> Any:
     """A query value as JSON-friendly data: dates as ISO strings, decimals as numbers, IRIs as str."""
-    value = python(value)
+    value = python(term)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def count(value: object) -> int:
+    """A count a query returned (``COUNT`` gives an xsd:integer) as an int; unbound counts as 0
+    (an OPTIONAL count that found nothing)."""
+    return 0 if value is None else int(cast(SupportsInt, value))
 
 
 def plain_rows(result: Result) -> list[dict[str, Any]]:

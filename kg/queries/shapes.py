@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
+from rdflib.term import Node
 
 from kg.model.namespaces import compact
 from kg.queries.catalogue import NamedQuery, parse
@@ -36,8 +37,13 @@ class Check:
     query: NamedQuery
 
 
-def _n3(term: URIRef | Literal) -> str:
+def _n3(term: Node) -> str:
     return term.n3()
+
+
+def _count(term: Node | None) -> int | None:
+    """An ``sh:minCount`` or ``sh:maxCount`` value (an integer literal) as an int."""
+    return None if term is None else int(str(term))
 
 
 def checks(shapes: Graph) -> list[Check]:
@@ -55,12 +61,12 @@ def checks(shapes: Graph) -> list[Check]:
             for i, c in enumerate(found)]
 
 
-def _property_checks(shapes: Graph, name: str, target: URIRef, path: URIRef, prop: BNode) -> Iterator[Check]:
+def _property_checks(shapes: Graph, name: str, target: Node, path: URIRef, prop: Node) -> Iterator[Check]:
     head = f"?focus a {_n3(target)} ."
     label = f"{compact(str(path))}"
     value = shapes.value
-    min_count, max_count = value(prop, SH.minCount), value(prop, SH.maxCount)
-    low = int(min_count) if min_count is not None else 0
+    min_count, max_count = _count(value(prop, SH.minCount)), _count(value(prop, SH.maxCount))
+    low = min_count if min_count is not None else 0
     p = _n3(path)
     # Shapes chosen for Oxigraph at 1M triples: anti-joins (MINUS) rather than FILTER NOT EXISTS
     # per row, and counts over the property's own triples, joined to the class afterwards.
@@ -68,10 +74,10 @@ def _property_checks(shapes: Graph, name: str, target: URIRef, path: URIRef, pro
         yield _check(name, f"{label}: no value",
                      f"SELECT ?focus WHERE {{ {head} MINUS {{ ?focus {p} ?v }} }}")
     tests = ([f"COUNT(*) < {low}"] if low > 1 else []) + \
-        ([f"COUNT(*) > {int(max_count)}"] if max_count is not None else [])
+        ([f"COUNT(*) > {max_count}"] if max_count is not None else [])
     if tests:
         said = ([f"fewer than {low}"] if low > 1 else []) + \
-            ([f"more than {int(max_count)}"] if max_count is not None else [])
+            ([f"more than {max_count}"] if max_count is not None else [])
         yield _check(name, f"{label}: {' or '.join(said)} value(s)",
                     f"SELECT ?focus WHERE {{ {{ SELECT ?focus WHERE {{ ?focus {p} ?v }} GROUP BY ?focus "
                     f"HAVING ({' || '.join(tests)}) }} {head} }}")
@@ -100,7 +106,7 @@ def _property_checks(shapes: Graph, name: str, target: URIRef, path: URIRef, pro
                     each + f"FILTER(!REGEX(STR(?v), {_n3(Literal(str(pattern)))})) }} }} {head} }}")
 
 
-def _datatypes(shapes: Graph, prop: BNode) -> list[URIRef]:
+def _datatypes(shapes: Graph, prop: Node) -> list[URIRef]:
     """``sh:datatype`` of a property shape, or the datatypes of an ``sh:or`` of datatypes."""
     single = shapes.value(prop, SH.datatype)
     if isinstance(single, URIRef):

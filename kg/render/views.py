@@ -230,7 +230,7 @@ def actors_view(store: Store) -> ViewGraph:
     claim_labels: dict[str, str] = {}
     for row in rows:
         actor, claim = _text(row["actor"]), _text(row["claim"])
-        statements[actor] += int(row["statements"])
+        statements[actor] += runner.count(row["statements"])
         stances[claim][_text(row["stance"])].add(actor)
         claim_labels[claim] = _text(row["claimLabel"])
     for row in _node_rows(store, ("person", "organisation")):
@@ -244,7 +244,8 @@ def actors_view(store: Store) -> ViewGraph:
             for a, b in itertools.combinations(sorted(actors), 2):
                 pairs[(a, b, "agree")].append(claim_labels[claim])
         for a, b in _opposed(by_stance):
-            pairs[(*sorted((a, b)), "disagree")].append(claim_labels[claim])
+            first, second = sorted((a, b))
+            pairs[(first, second, "disagree")].append(claim_labels[claim])
     for (a, b, relation), claims in sorted(pairs.items()):
         verb = "agree on" if relation == "agree" else "disagree on"
         info = [("actors", f"{view.nodes[a].label} and {view.nodes[b].label}"),
@@ -289,9 +290,10 @@ def claim_view(store: Store, claim: URIRef, depth: int = 3) -> ViewGraph:
     return with_kinds(view, store)
 
 
-def tree_edges(claim: dict, statements: dict[str, str]) -> list[Edge]:
+def tree_edges(claim: dict, statements: dict[object, str]) -> list[Edge]:
     """The edges of a ``kg trace`` tree: statement → claim for every statement on a claim in it,
-    premise → conclusion for every link. ``statements`` maps statement ids to IRIs."""
+    premise → conclusion for every link. ``statements`` maps statement ids (query values, as
+    the trace's rows hold them) to IRIs."""
     edges: list[Edge] = []
     pending = [claim]
     while pending:

@@ -9,18 +9,21 @@ of a store: begin (``StoreKind.begin``), ``load`` the data, let the build derive
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import cast, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from kg.model.errors import KgError
 
 Term = Identifier
+# A pyoxigraph term, as its query solutions, triples and quads hold them.
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 @dataclass
 class Result:
@@ -51,7 +54,11 @@ def python(term: Term | None) -> object:
     return str(term)
 
 
-def from_oxigraph(term: object) -> Term | None:
+@overload
+def from_oxigraph(term: None) -> None: ...
+@overload
+def from_oxigraph(term: OxTerm) -> Term: ...
+def from_oxigraph(term: OxTerm | None) -> Term | None:
     """A pyoxigraph term as the rdflib term every result carries."""
     if term is None:
         return None
@@ -66,7 +73,13 @@ def from_oxigraph(term: object) -> Term | None:
     raise KgError(f"unsupported term in result: {term!r}")
 
 
-def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+@overload
+def to_oxigraph(term: URIRef) -> ox.NamedNode: ...
+@overload
+def to_oxigraph(term: URIRef | BNode) -> ox.NamedNode | ox.BlankNode: ...
+@overload
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as pyoxigraph's."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -81,12 +94,21 @@ def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise KgError(f"cannot convert {term!r}")
 
 
-def graph_of(triples: object) -> Graph:
+def graph_of(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Graph:
     """pyoxigraph triples (a CONSTRUCT answer or a parse) as an rdflib graph."""
     graph = Graph()
-    for t in triples:  # type: ignore[attr-defined]
+    for t in triples:
         graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
     return graph
+
+
+def serialized(data: bytes | None) -> bytes:
+    """What pyoxigraph's ``dump``/``serialize`` return when given no output: the bytes.
+
+    Their stubs say ``bytes | None`` whatever the arguments (``None`` is for when an output is
+    given), so this names the narrowing once.
+    """
+    return cast(bytes, data)
 
 
 class Store(ABC):

@@ -6,10 +6,13 @@ check, and the benchmark's baseline.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph
+from rdflib.query import ResultRow
+from rdflib.term import Node
 
 from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
@@ -37,12 +40,14 @@ class MemoryStore(Store):
             raise KgError(f"query failed: {type(exc).__name__}: {exc}") from exc
         if answer.type == "ASK":
             return Result("ask", boolean=bool(answer.askAnswer))
+        # rdflib types a result's items as triples, booleans or rows whatever the query's form
         if answer.type == "SELECT":
             names = [str(v) for v in answer.vars or []]
-            return Result("select", names, [tuple(row) for row in answer])  # type: ignore[arg-type]
+            solutions = cast(Iterable[ResultRow], answer)
+            return Result("select", names, [tuple(row) for row in solutions])
         graph = Graph()
-        for triple in answer:
-            graph.add(triple)  # type: ignore[arg-type]
+        for triple in cast(Iterable[tuple[Node, Node, Node]], answer):
+            graph.add(triple)
         return Result("graph", graph=graph)
 
     def insert(self, graph: Graph) -> None:
@@ -58,6 +63,8 @@ class MemoryStore(Store):
 
 class MemoryBuild(StoreBuild):
     """A graph filled in this process; committing it changes nothing anywhere else."""
+
+    store: MemoryStore
 
     def __init__(self, description: str = "memory"):
         self.store = MemoryStore(Graph(), description)

@@ -10,15 +10,17 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
 
 from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
-from kg.stores.base import Result, Store, StoreBuild, from_oxigraph, graph_of, to_oxigraph
+from kg.stores.base import Result, Store, StoreBuild, from_oxigraph, graph_of, serialized, to_oxigraph
 from kg.stores.formats import EXPORT_FORMATS
 
 KEEP_BUILDS = 2  # the current store and the one before it
@@ -72,10 +74,13 @@ class OxigraphStore(Store):
             raise KgError(f"cannot write to {self.description}: {exc}") from exc
 
     def insert(self, graph: Graph) -> None:
+        # rdflib types every position of a triple as Node; in an RDF graph the subject is an IRI
+        # or a blank node and the predicate an IRI
+        triples = cast(Iterable[tuple[URIRef | BNode, URIRef, Node]], graph)
         try:
             self.engine.extend(
                 ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph())
-                for s, p, o in graph
+                for s, p, o in triples
             )
         except OSError as exc:
             raise KgError(f"cannot write to {self.description}: {exc}") from exc
@@ -83,10 +88,9 @@ class OxigraphStore(Store):
     def dump(self, fmt: str) -> bytes:
         ox_format = EXPORT_FORMATS[fmt][0]
         prefixes = PREFIXES if ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        kwargs = {"prefixes": prefixes} if prefixes else {}
         if ox_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            return self.engine.dump(format=ox_format, **kwargs)
-        return self.engine.dump(format=ox_format, from_graph=ox.DefaultGraph(), **kwargs)
+            return serialized(self.engine.dump(format=ox_format, prefixes=prefixes))
+        return serialized(self.engine.dump(format=ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes))
 
     def close(self) -> None:
         self._store = None
@@ -94,6 +98,8 @@ class OxigraphStore(Store):
 
 class OxigraphBuild(StoreBuild):
     """A fresh store under ``builds/`` beside the link ``target``, switched in on commit."""
+
+    store: OxigraphStore
 
     def __init__(self, target: Path):
         self.target = target

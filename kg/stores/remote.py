@@ -32,7 +32,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
 from kg.model.paths import QUERIES
-from kg.stores.base import Result, Store, StoreBuild, Term, graph_of
+from kg.stores.base import Result, Store, StoreBuild, Term, graph_of, serialized
 from kg.stores.formats import EXPORT_FORMATS
 
 INSERT_CHUNK = 1000
@@ -92,8 +92,8 @@ class RemoteStore(Store):
         triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         if ox_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
             quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-            return ox.serialize(quads, format=ox_format, **_prefix_kwargs(ox_format))
-        return ox.serialize(triples, format=ox_format, **_prefix_kwargs(ox_format))
+            return serialized(ox.serialize(quads, format=ox_format, prefixes=_prefixes(ox_format)))
+        return serialized(ox.serialize(triples, format=ox_format, prefixes=_prefixes(ox_format)))
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -150,6 +150,7 @@ class RemoteBuild(StoreBuild):
     back, and the build's error says so (:attr:`atomic` is false).
     """
 
+    store: RemoteStore
     atomic = False
 
     def __init__(self, store: RemoteStore):
@@ -161,8 +162,8 @@ class RemoteBuild(StoreBuild):
             data = path.read_bytes()
             if path.suffix != ".nt":
                 try:
-                    data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE),
-                                        format=ox.RdfFormat.N_TRIPLES)
+                    data = serialized(ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE),
+                                                   format=ox.RdfFormat.N_TRIPLES))
                 except SyntaxError as exc:
                     raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from exc
             self.store.load(data, replace=False)
@@ -216,8 +217,8 @@ def _term(cell: dict[str, str] | None) -> Term | None:
     return Literal(value, datatype=URIRef(datatype) if datatype else None)
 
 
-def _prefix_kwargs(fmt: ox.RdfFormat) -> dict[str, object]:
-    return {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
 
 def _chunks(ntriples: bytes, size: int) -> Iterator[str]:
