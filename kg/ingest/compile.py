@@ -26,9 +26,16 @@ from kg.ingest.anchor import AnchorError, anchor
 from kg.ingest.annotations import Node
 from kg.ingest.annotations import load as load_annotations
 from kg.ingest.vocabulary import Vocabulary
-from kg.model.namespaces import DCTERMS
+from kg.model.namespaces import DCTERMS, DKG, PROV
 
 DEBATE_FILE = "debate.yaml"
+# What a curator may record as inferred about an evidence item (the text implies it, does not
+# state it): the annotation key and the property the inference is about.
+EVIDENCE_INFERABLE = {
+    "by": PROV.wasAttributedTo, "commissioned_by": DKG.commissionedBy, "design": DKG.design,
+    "site": DKG.studySite, "sample_size": DKG.sampleSize, "population": DKG.population,
+    "place": DKG.place, "period_start": DKG.periodStart, "period_end": DKG.periodEnd,
+}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 # Keys each kind of entry may have: a misspelt key is an error, not silently ignored.
@@ -44,7 +51,7 @@ KEYS = {
     "statement": {"id", "speaker", "for", "claim", "stance", "mode", "quote", "date", "note"},
     "evidence": {
         "id", "kind", "label", "by", "commissioned_by", "sample_size", "sample_unit",
-        "population", "design", "site", "place", "period", "quote", "quantities", "note",
+        "population", "design", "site", "place", "period", "quote", "quantities", "note", "inferences",
     },
     "quantity": {
         "id", "measure", "variable", "value", "unit", "comparator", "numerator", "denominator",
@@ -360,11 +367,22 @@ class DebateCompiler:
                     file_name=source.file.name, title=meta.text("title"),
                     url=meta.text("url") if meta.get("url") else None, publisher=publisher,
                     issued=source.issued, note=meta.text("note"))
-        for i, inf in enumerate(meta.nodes("inferences"), 1):
-            prop = inf.require("property")
+        self._emit_inferences(meta, s, source.id, source)
+
+    def _emit_inferences(self, node: Node, subject: URIRef, ident: str, source: Source | None,
+                         allowed: dict[str, URIRef] | None = None) -> None:
+        """The curator's ``inferences:`` about ``subject``: a source's Dublin Core properties
+        (its date), or for an evidence item one of ``allowed`` (its design, period...)."""
+        for i, inf in enumerate(node.nodes("inferences"), 1):
+            self._check_keys(inf, "inference")
+            prop = str(inf.require("property"))
+            if allowed is not None and prop not in allowed:
+                raise inf.error(f"unknown property {prop!r} for this inference (one of: "
+                                f"{', '.join(sorted(allowed))})", "property")
             value = inf.get("value")
             emit.inference(
-                self.sink, self.iri("inference", f"{source.id}-{i}"), source=s, prop=DCTERMS[str(prop)],
+                self.sink, self.iri("inference", f"{ident}-{i}"), source=subject,
+                prop=allowed[prop] if allowed is not None else DCTERMS[prop],
                 value=value if isinstance(value, date) else inf.text("value"),
                 earliest=self.day(inf, "earliest"), latest=self.day(inf, "latest"),
                 reason=" ".join(str(inf.require("reason")).split()), quote=self.quote(inf, "quote", source),
@@ -442,6 +460,7 @@ class DebateCompiler:
         )
         for quantity in quantities:
             self._emit_quantity(quantity)
+        self._emit_inferences(node, e, node["id"], ent.source, EVIDENCE_INFERABLE)
 
     def _emit_report(self, ent: Entity) -> None:
         """One source's account of an evidence item defined elsewhere, with the figures it gives."""

@@ -272,8 +272,9 @@ def source(sink: Sink, iri: str, *, ident: str, kind: str, debate: str, text: st
 
 def inference(sink: Sink, iri: str, *, source: str, prop: str, value: date | str | None, reason: str,
               earliest: date | None = None, latest: date | None = None, quote: str | None = None) -> None:
-    """A curator's inference about a source (e.g. its date from the text): which property, the
-    value (a date, a four-digit year as ``xsd:gYear``, else text), bounds, reason and quote."""
+    """A curator's inference about a source or an evidence item (``source`` is the subject: a
+    source's date from the text, a study's design): which property, the value (a date, a
+    four-digit year as ``xsd:gYear``, else text), bounds, reason and quote."""
     sink.add_iri(source, _dkg.inference, iri)
     sink.add_iri(iri, _rdf.type, _dkg.Inference)
     sink.add_iri(iri, _dkg.inferredProperty, prop)
