@@ -121,8 +121,12 @@ def derive(graph_store: Store) -> None:
         runner.update(graph_store, update)
 
 
-def build(data_dir: Path, store_spec: str | None = None, progress: Progress | None = None) -> BuildReport:
-    """Compile, validate and write the store; return counts read back from the new store."""
+def build(data_dir: Path, store_spec: str | None = None, progress: Progress | None = None,
+          wait: bool = True, on_wait: Progress | None = None) -> BuildReport:
+    """Compile, validate and write the store; return counts read back from the new store.
+
+    Another build of the same store running: wait for it (saying so through ``on_wait``), or with
+    ``wait=False`` refuse."""
     say = progress or (lambda _msg: None)
     compiled = compile_graph(data_dir, say)
     say("validating with SHACL")
@@ -133,7 +137,7 @@ def build(data_dir: Path, store_spec: str | None = None, progress: Progress | No
     names = list(dict.fromkeys(names))
     location = locate(store_spec)
     say(f"writing {location.target}")
-    with location.begin_build() as new:
+    with location.begin_build(wait, on_wait or say) as new:
         write(new, compiled)
         where = new.commit()
         with new.reader() as written:

@@ -15,7 +15,9 @@ from kg.model.paths import DEFAULT_DATA
 @click.argument("data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA)
 @store_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only the counts.")
-def build(data_dir: Path, store_spec: str | None, quiet: bool) -> None:
+@click.option("--no-wait", is_flag=True,
+              help="If another build of this store is running, stop at once instead of waiting for it.")
+def build(data_dir: Path, store_spec: str | None, quiet: bool, no_wait: bool) -> None:
     """Build the store from DATA_DIR (default: data/).
 
     Finds every quote in its source text, records offsets and checksums, validates with SHACL
@@ -24,7 +26,8 @@ def build(data_dir: Path, store_spec: str | None, quiet: bool) -> None:
     from kg.build import build as run_build
 
     progress = None if quiet else (lambda msg: err.print(f"[dim]{msg}[/dim]"))
-    report = run_build(data_dir, store_spec, progress)
+    report = run_build(data_dir, store_spec, progress, wait=not no_wait,
+                       on_wait=lambda msg: err.print(msg, markup=False))
     for warning in report.warnings:
         err.print(f"warning: {warning}", markup=False)
     c = report.counts

@@ -1,16 +1,19 @@
 """The embedded store: Oxigraph on disk, the default kind (``.kg/store``).
 
 Each build writes a fresh store under ``<root>/builds/`` and then swaps the store link
-(``.kg/store``) to it with an atomic rename, so a failed build leaves the previous store
-answering queries; older builds are pruned, keeping :data:`KEEP_BUILDS`.
+(``.kg/store``) to it with an atomic rename, so a failed or killed build leaves the previous
+store answering queries. One build runs at a time (:func:`kg.stores.locks.build_lock`); readers
+pin the build they opened, and pruning keeps the new build, the one before it and any build a
+reader has open (:mod:`kg.stores.locks`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -22,8 +25,9 @@ from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
 from kg.stores.base import Result, Store, StoreBuild, from_oxigraph, graph_of, serialized, to_oxigraph
 from kg.stores.formats import EXPORT_FORMATS
+from kg.stores.locks import FileLock, build_lock, pin_path
 
-KEEP_BUILDS = 2  # the current store and the one before it
+OPEN_RETRIES = 5  # times a reader re-reads the link when the build it pointed to was pruned meanwhile
 
 
 class OxigraphStore(Store):
@@ -34,14 +38,30 @@ class OxigraphStore(Store):
     def __init__(self, path: Path, opened: ox.Store | None = None):
         self.path = Path(path)
         self.description = f"oxigraph:{path}"
+        self._pin: FileLock | None = None
         if opened is not None:
             self._store: ox.Store | None = opened
             return
-        if not self.path.exists():
-            raise KgError("no store here yet: run 'kg build' first", path)
+        if self.path.exists() and not self.path.is_dir():
+            raise KgError("not a store: a file is in the way (give a folder made by 'kg build')", path)
+        for _ in range(OPEN_RETRIES):
+            if not self.path.exists():
+                raise KgError("no store here yet: run 'kg build' first", path)
+            build = self.path.resolve()
+            pin: FileLock | None = FileLock(pin_path(build)) if build.parent.name == "builds" else None
+            if pin is not None and not pin.acquire(exclusive=False):
+                pin = None  # cannot lock (a read-only folder): read unpinned
+            if build.is_dir():
+                break
+            if pin is not None:  # pruned between reading the link and pinning: read the link again
+                pin.release()
+        else:
+            raise KgError("the store keeps changing under this reader; try again", path)
+        self._pin = pin
         try:
-            self._store = ox.Store.read_only(str(path))
+            self._store = ox.Store.read_only(str(build))
         except OSError as exc:
+            self.close()
             raise KgError(f"cannot open the store: {exc}", path) from exc
 
     @property
@@ -94,6 +114,9 @@ class OxigraphStore(Store):
 
     def close(self) -> None:
         self._store = None
+        if self._pin is not None:
+            self._pin.release()
+            self._pin = None
 
 
 class OxigraphBuild(StoreBuild):
@@ -101,19 +124,28 @@ class OxigraphBuild(StoreBuild):
 
     store: OxigraphStore
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, wait: bool = True, say: Callable[[str], None] | None = None):
         self.target = target
         self.root = target.parent
         self.builds = self.root / "builds"
         if target.exists() and not target.is_symlink():
-            raise KgError("expected a link made by 'kg build'; move it away first", target)
+            raise KgError("expected a link made by 'kg build' (this is something else: move it away "
+                          "or name another store)", target)
+        if self.root.exists() and not self.root.is_dir():
+            raise KgError("not a folder: a store needs one to live in", self.root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KgError(f"cannot create the store's folder: {exc.strerror or exc}", self.root) from exc
+        self.lock = build_lock(target, wait, say)
         # named after the link, so stores side by side (.kg/store, .kg/synth) never prune each other
         stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
         self.fresh = self.builds / f"{target.name}-{stamp}"
         try:
-            self.builds.mkdir(parents=True, exist_ok=True)
+            self.builds.mkdir(exist_ok=True)
             self._engine: ox.Store | None = ox.Store(str(self.fresh))
         except OSError as exc:
+            self.lock.release()
             raise KgError(f"could not create the store: {exc}", self.fresh) from exc
         self.store = OxigraphStore(self.fresh, opened=self._engine)
 
@@ -141,12 +173,15 @@ class OxigraphBuild(StoreBuild):
             raise KgError(f"could not write the store: {exc}", self.fresh) from exc
         self.store.close()
         self._engine = None
+        previous = self.target.resolve() if self.target.is_symlink() else None
         link = self.root / f".{self.target.name}.tmp-{os.getpid()}"
         if link.is_symlink():
             link.unlink()
         link.symlink_to(self.fresh.relative_to(self.root))
         os.replace(link, self.target)
-        _prune(self.builds, f"{self.target.name}-", keep={self.fresh.resolve()})
+        keep = {self.fresh.resolve()} | ({previous} if previous is not None else set())
+        _prune(self.builds, f"{self.target.name}-", keep)
+        self.lock.release()
         return f"oxigraph:{self.target} -> {self.fresh.name}"
 
     def reader(self) -> Store:
@@ -156,13 +191,21 @@ class OxigraphBuild(StoreBuild):
         self.store.close()
         self._engine = None
         shutil.rmtree(self.fresh, ignore_errors=True)
+        self.lock.release()
 
 
 def _prune(builds: Path, prefix: str, keep: set[Path]) -> None:
-    """Remove old builds of one store (names starting with ``prefix``), keeping the newest
-    :data:`KEEP_BUILDS` (and any in ``keep``)."""
-    olds = sorted((p for p in builds.iterdir() if p.name.startswith(prefix)),
-                  key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in olds[KEEP_BUILDS:]:
-        if old.resolve() not in keep:
+    """Remove the builds of one store (names starting with ``prefix``) but those in ``keep`` (the
+    new one and the one before it) and any a reader has pinned; leftovers of killed builds go too."""
+    mine = re.compile(re.escape(prefix) + r"\d{8}T\d{6}-\d+-\d+")  # not another store's "store-x-..."
+    for old in builds.iterdir():
+        if not mine.fullmatch(old.name) or not old.is_dir() or old.resolve() in keep:
+            continue
+        pin = FileLock(pin_path(old))
+        if not pin.acquire(exclusive=True, wait=False):
+            continue  # someone reads it: the next build prunes it
+        try:
             shutil.rmtree(old, ignore_errors=True)
+            pin.path.unlink(missing_ok=True)
+        finally:
+            pin.release()

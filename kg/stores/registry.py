@@ -29,14 +29,14 @@ class StoreKind:
     summary: str
     matches: Callable[[str], bool]
     open: Callable[[str], Store]
-    begin: Callable[[str], StoreBuild]
+    begin: Callable[[str, bool, Callable[[str], None] | None], StoreBuild]
 
 
 def _open_memory(target: str) -> Store:
     raise KgError("the memory store holds nothing until it is built: give the command a data folder")
 
 
-def _begin_memory(target: str) -> StoreBuild:
+def _begin_memory(target: str, wait: bool, say: Callable[[str], None] | None) -> StoreBuild:
     from kg.stores.memory import MemoryBuild
 
     return MemoryBuild(target)
@@ -48,7 +48,7 @@ def _open_sparql(target: str) -> Store:
     return RemoteStore.from_spec(target)
 
 
-def _begin_sparql(target: str) -> StoreBuild:
+def _begin_sparql(target: str, wait: bool, say: Callable[[str], None] | None) -> StoreBuild:
     from kg.stores.remote import RemoteBuild, RemoteStore
 
     return RemoteBuild(RemoteStore.from_spec(target))
@@ -60,10 +60,10 @@ def _open_oxigraph(target: str) -> Store:
     return OxigraphStore(Path(target))
 
 
-def _begin_oxigraph(target: str) -> StoreBuild:
+def _begin_oxigraph(target: str, wait: bool, say: Callable[[str], None] | None) -> StoreBuild:
     from kg.stores.oxigraph import OxigraphBuild
 
-    return OxigraphBuild(Path(target))
+    return OxigraphBuild(Path(target), wait, say)
 
 
 def of_graph(graph: Graph, description: str = "memory") -> Store:
@@ -100,9 +100,10 @@ class Location:
         """The store, for reading."""
         return self.kind.open(self.target)
 
-    def begin_build(self) -> StoreBuild:
-        """A new build of this store (see :class:`~kg.stores.base.StoreBuild`)."""
-        return self.kind.begin(self.target)
+    def begin_build(self, wait: bool = True, say: Callable[[str], None] | None = None) -> StoreBuild:
+        """A new build of this store (see :class:`~kg.stores.base.StoreBuild`); where only one
+        build may run at a time, wait for the running one (or, without ``wait``, refuse)."""
+        return self.kind.begin(self.target, wait, say)
 
 
 def locate(spec: str | None = None) -> Location:
