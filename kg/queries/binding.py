@@ -56,6 +56,19 @@ def _code_spans(text: str) -> Iterator[tuple[int, str]]:
         i += 1
 
 
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE\b", re.IGNORECASE)
+
+
+def refuse_service(text: str) -> None:
+    """Refuse a query that would make the engine fetch another endpoint (SPARQL ``SERVICE``):
+    whoever can send a query would make this machine request any URL. The keyword is looked for
+    in the query's code only (not in strings, IRIs or comments), so a label that says "service"
+    is fine."""
+    code = "".join(ch if ch not in "\n" else " " for _, ch in _code_spans(text))
+    if _SERVICE.search(code):
+        raise KgError("SERVICE is not allowed: queries here never reach out to other endpoints")
+
+
 def where_brace(text: str) -> int:
     """The position of the ``{`` that opens the outer WHERE group of a query."""
     positions = list(_code_spans(text))

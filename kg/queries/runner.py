@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, SupportsInt, cast
 
 from rdflib import Literal, URIRef
 
 from kg.model.errors import KgError
-from kg.queries.binding import bind, literal
+from kg.queries.binding import bind, literal, refuse_service
 from kg.queries.catalogue import NamedQuery, named
 from kg.stores.base import Result, Store, Term, python
 
@@ -39,7 +40,15 @@ def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None 
     if any(not terms for terms in bound.values()):
         empty = next(n for n, t in bound.items() if not t)
         raise KgError(f"?{empty} is bound to no value at all: nothing to ask")
-    return store.query(bind(_query(query).text, bound))
+    text = _query(query).text
+    _checked(text)
+    return store.query(bind(text, bound))
+
+
+@lru_cache(maxsize=512)
+def _checked(text: str) -> None:
+    """What every query passes before it reaches a store (cached: named queries repeat)."""
+    refuse_service(text)
 
 
 def plain(term: Term | None) -> Any:
