@@ -238,6 +238,18 @@ def test_bad_dna_files_are_one_line_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "file not found" in result.output
 
 
+def test_dna_offsets_of_the_wrong_type_are_one_line_errors(tmp_path: Path) -> None:
+    dna_file = make_dna(tmp_path / "climate.dna")
+    db = sqlite3.connect(dna_file)
+    db.execute("UPDATE STATEMENTS SET Start = 'ten', Stop = 'twelve' "
+               "WHERE ID = (SELECT MIN(ID) FROM STATEMENTS)")
+    db.commit()
+    db.close()
+    with pytest.raises(KgError, match="Start and Stop must be whole numbers, not 'ten' and 'twelve'"):
+        import_dna(dna_file, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_markup_in_coded_names_prints_as_text(tmp_path: Path) -> None:
     dna_file = make_dna(tmp_path / "climate.dna")
     db = sqlite3.connect(dna_file)

@@ -278,3 +278,48 @@ def test_agreeing_and_disagreeing_on_one_claim_is_a_warning(built) -> None:
     line = line_of(data / TV, "stance: disagree")
     assert warnings == [f"warning: {data / TV}:{line}: graham-smith disagrees with 'test-claim' here "
                         f"and agrees at {data / TV}:{line - 4}; DNA allows it, but check the coding"]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("  issued: unknown\n", "  issued: 2016-02-30\n",
+     "not a valid date: '2016-02-30' (day is out of range for month)"),
+    ("  issued: unknown\n", "  issued: unknown\n  ? [a, b]\n  : x\n",
+     "a key must be a single word, not list"),
+    ("  file: 004_d57e7b97e3561e93.txt\n", "  file: /etc/passwd\n",
+     "'file' must name a file in the debate folder, not '/etc/passwd'"),
+    ("  file: 004_d57e7b97e3561e93.txt\n", "  file: ../../x.txt\n",
+     "'file' must name a file in the debate folder, not '../../x.txt'"),
+    ("  issued: unknown\n", "  issued: unknown\n  url: 'javascript:alert(1)'\n",
+     "'url' must be an http(s) address, not 'javascript:alert(1)'"),
+])
+def test_hostile_source_fields_are_refused(built, old: str, new: str, expected: str) -> None:
+    data, store = built
+    edit(data / NORFOLK, old, new)
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert f"{NORFOLK}:" in message and expected in message
+
+
+def test_a_link_out_of_the_debate_folder_is_refused(built, tmp_path: Path) -> None:
+    data, store = built
+    outside = tmp_path / "secret.txt"
+    outside.write_text("a secret\n", encoding="utf-8")
+    (data / "inside.txt").symlink_to(outside)
+    edit(data / NORFOLK, "  file: 004_d57e7b97e3561e93.txt\n", "  file: inside.txt\n")
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert "'file' 'inside.txt' leads out of the debate folder (a link?)" in message
+
+
+def test_a_bad_base_iri_is_refused(built) -> None:
+    data, store = built
+    edit(data / "debate.yaml", "  id: taser-uk\n", "  id: taser-uk\n  base: 'http://x/a b/'\n")
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert "debate.yaml:" in message and "'base' must be an absolute http(s) IRI" in message
+
+
+def test_an_alias_bomb_is_refused(built) -> None:
+    data, store = built
+    lines = ["lol0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 9)]
+    (data / "bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = one_error_line(run_kg("build", str(data.parent), store=store))
+    assert "bomb.yaml: YAML aliases expand to more than 1,000,000 values" in message

@@ -53,11 +53,36 @@ class Node(dict):
             yield item
 
 
+MAX_BYTES = 5_000_000  # an annotation file is text people write: a few hundred KB at most
+MAX_EXPANDED_NODES = 1_000_000  # what aliases may expand to (a 'billion laughs' file expands to 10^9)
+
+
+def _expanded(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for once every alias beneath it is expanded (memoised, so
+    the count itself costs one visit per distinct node)."""
+    key = id(node)
+    if key not in sizes:
+        sizes[key] = 1  # a recursive alias counts once rather than looping
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        sizes[key] = 1 + sum(_expanded(child, sizes) for child in children)
+    return sizes[key]
+
+
 def _loader_for(file: str) -> type[yaml.SafeLoader]:
-    """A SafeLoader subclass that builds :class:`Node` mappings tagged with ``file``."""
+    """A SafeLoader subclass that builds :class:`Node` mappings tagged with ``file``, refuses
+    documents whose aliases expand beyond :data:`MAX_EXPANDED_NODES`, and turns impossible values
+    (a 30th of February, a list as a key) into errors at their line."""
 
     class Loader(yaml.SafeLoader):
-        pass
+        def get_single_node(self) -> yaml.Node | None:
+            node = super().get_single_node()
+            if node is not None and _expanded(node, {}) > MAX_EXPANDED_NODES:
+                raise KgError(f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values", file)
+            return node
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Node:
         loader.flatten_mapping(node)
@@ -66,20 +91,36 @@ def _loader_for(file: str) -> type[yaml.SafeLoader]:
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
             key = loader.construct_object(key_node, deep=True)
-            if key in result:
-                raise KgError(f"duplicate key '{key}'", file, key_node.start_mark.line + 1)
+            try:
+                seen = key in result
+            except TypeError as exc:
+                raise KgError(f"a key must be a single word, not {type(key).__name__}", file, line) from exc
+            if seen:
+                raise KgError(f"duplicate key '{key}'", file, line)
             result[key] = loader.construct_object(value_node, deep=True)
-            result.key_lines[str(key)] = key_node.start_mark.line + 1
+            result.key_lines[str(key)] = line
         return result
 
+    def construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError) as exc:
+            line = node.start_mark.line + 1
+            raise KgError(f"not a valid date: {node.value!r} ({exc})", file, line) from exc
+
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     return Loader
 
 
 def load(path: Path) -> Node:
     """Parse one annotation file; malformed YAML becomes a one-line :class:`KgError`."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise KgError(f"too large for an annotation file ({path.stat().st_size:,} bytes; "
+                          f"at most {MAX_BYTES:,})", path)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise KgError("file not found", path) from exc

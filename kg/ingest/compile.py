@@ -37,6 +37,8 @@ EVIDENCE_INFERABLE = {
     "place": DKG.place, "period_start": DKG.periodStart, "period_end": DKG.periodEnd,
 }
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"{}|\\^`]*)?")
+_BASE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?/([^\s<>\"{}|\\^`#]*[/#])?")
 
 # Keys each kind of entry may have: a misspelt key is an error, not silently ignored.
 KEYS = {
@@ -149,6 +151,9 @@ class DebateCompiler:
         self._check_keys(meta, "debate")
         self.debate_id = self._id(meta, "id")
         self.base = meta.text("base") or emit.debate_base(self.debate_id)
+        if not _BASE.fullmatch(self.base):
+            raise meta.error(f"'base' must be an absolute http(s) IRI ending in '/' or '#', "
+                             f"not {self.base!r}", "base")
         self.debate = URIRef(emit.debate_iri(self.debate_id))
         self._emit_debate(meta)
 
@@ -328,7 +333,7 @@ class DebateCompiler:
             raise file_doc.error("missing 'source:' mapping (file, title, publisher, issued)")
         self._check_keys(meta, "source")
         file_name = meta.require("file")
-        path = self.folder / str(file_name)
+        path = self._inside(meta, str(file_name))
         try:
             raw = path.read_bytes()
         except FileNotFoundError as exc:
@@ -356,6 +361,17 @@ class DebateCompiler:
                 source.latest = self.day(inf, "latest")
         return source
 
+    def _inside(self, meta: Node, name: str) -> Path:
+        """The source text ``file:`` names, which must lie in the debate folder: a relative name,
+        no '..', no link that leads out (a build never reads a file elsewhere on the machine)."""
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts or not name.strip():
+            raise meta.error(f"'file' must name a file in the debate folder, not {name!r}", "file")
+        path = self.folder / relative
+        if not path.resolve().is_relative_to(self.folder.resolve()):
+            raise meta.error(f"'file' {name!r} leads out of the debate folder (a link?)", "file")
+        return path
+
     def _emit_source(self, source: Source) -> None:
         """A source document, its publisher (or that it is unstated) and the curator's inferences."""
         meta, s = source.node, source.iri
@@ -363,9 +379,11 @@ class DebateCompiler:
         publisher = None  # publisher: unknown is recorded as dkg:unstated
         if meta.text("publisher", "unknown") != "unknown":
             publisher = self.ref(meta, "publisher", ["actor"]).iri
+        url = meta.text("url") if meta.get("url") else None
+        if url is not None and not _URL.fullmatch(url):
+            raise meta.error(f"'url' must be an http(s) address, not {url!r}", "url")
         emit.source(self.sink, s, ident=source.id, kind=kind, debate=self.debate, text=source.text,
-                    file_name=source.file.name, title=meta.text("title"),
-                    url=meta.text("url") if meta.get("url") else None, publisher=publisher,
+                    file_name=source.file.name, title=meta.text("title"), url=url, publisher=publisher,
                     issued=source.issued, note=meta.text("note"))
         self._emit_inferences(meta, s, source.id, source)
 

@@ -200,8 +200,10 @@ def _read(db: sqlite3.Connection, tables: set[str], path: Path, statement_type: 
         shorts[(sid, vid)] = str(value or "").strip()
     booleans: dict[tuple[int, int], int] = {}
     if "DATABOOLEAN" in tables:
-        booleans = {(sid, vid): int(v) for sid, vid, v in db.execute(
-            "SELECT StatementId, VariableId, Value FROM DATABOOLEAN")}
+        for sid, vid, v in db.execute("SELECT StatementId, VariableId, Value FROM DATABOOLEAN"):
+            if v not in (0, 1):
+                raise KgError(f"statement {sid}: a boolean value must be 0 or 1, not {v!r}", path)
+            booleans[(sid, vid)] = int(v)
 
     def short(sid: int, name: str) -> str:
         return shorts.get((sid, variables[name][0]), "") if name in variables else ""
@@ -214,6 +216,9 @@ def _read(db: sqlite3.Connection, tables: set[str], path: Path, statement_type: 
         if document is None:
             project.skipped["document missing"] += 1
             continue
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop)):
+            raise KgError(f"statement {sid}: Start and Stop must be whole numbers, "
+                          f"not {start!r} and {stop!r}", path)
         begin, end = utf16_to_index(document.text, start), utf16_to_index(document.text, stop)
         if not 0 <= begin < end <= len(document.text):
             raise KgError(f"statement {sid}: offsets {start}-{stop} lie outside document {doc}", path)
