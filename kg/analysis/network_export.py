@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from kg.analysis import arguments
 from kg.analysis.network import Analysis
 from kg.model.errors import KgError
+from kg.model.escape import csv_cell, xml_text
 from kg.model.files import write_atomic
 
 # the columns of actors-nodes.csv read from each actor's Centrality
@@ -43,12 +44,13 @@ CENTRALITIES: tuple[Literal["degree", "strength", "betweenness", "eigenvector"],
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """CSV with a header row; ``None`` becomes an empty cell (R reads it as NA)."""
+    """CSV with a header row; ``None`` becomes an empty cell (R reads it as NA); a text a
+    spreadsheet would run as a formula gets a leading apostrophe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else csv_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -63,19 +65,28 @@ def _number(value: float) -> int | float:
 
 
 def _clean(graph: nx.Graph) -> nx.Graph:
-    """A copy whose attributes GraphML and GEXF can hold: lists joined with '|', no ``None``."""
+    """A copy whose attributes GraphML and GEXF can hold: lists joined with '|', no ``None``, and
+    no character XML 1.0 forbids in any text (node ids included), so the files stay well-formed."""
     out = graph.__class__()
 
-    def fix(attrs: dict) -> dict:
-        return {k: "|".join(map(str, v)) if isinstance(v, list | tuple | set) else
-                (v.item() if isinstance(v, np.generic) else v)
-                for k, v in attrs.items() if v is not None}
+    def value(v: object) -> object:
+        if isinstance(v, list | tuple | set):
+            v = "|".join(map(str, v))
+        if isinstance(v, np.generic):
+            v = v.item()
+        return xml_text(v) if isinstance(v, str) else v
 
-    out.add_nodes_from((n, fix(d)) for n, d in graph.nodes(data=True))
+    def fix(attrs: dict) -> dict:
+        return {k: value(v) for k, v in attrs.items() if v is not None}
+
+    def node(n: object) -> object:
+        return xml_text(n) if isinstance(n, str) else n
+
+    out.add_nodes_from((node(n), fix(d)) for n, d in graph.nodes(data=True))
     if graph.is_multigraph():
-        out.add_edges_from((u, v, k, fix(d)) for u, v, k, d in graph.edges(keys=True, data=True))
+        out.add_edges_from((node(u), node(v), k, fix(d)) for u, v, k, d in graph.edges(keys=True, data=True))
     else:
-        out.add_edges_from((u, v, fix(d)) for u, v, d in graph.edges(data=True))
+        out.add_edges_from((node(u), node(v), fix(d)) for u, v, d in graph.edges(data=True))
     return out
 
 

@@ -16,6 +16,7 @@ from kg.analysis import trace as tracing
 from kg.cli import summary
 from kg.cli.common import data_option, open_store, store_option
 from kg.model.errors import KgError
+from kg.model.escape import csv_cell
 from kg.render.trace import markdown, tree
 
 ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidence", "supporting_claims",
@@ -79,7 +80,7 @@ def _print_all(rows: list[dict], fmt: str, sort_by: str | None) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=ALL_COLUMNS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
         click.echo(buffer.getvalue(), nl=False)
         return
     if fmt not in ("table", "text"):

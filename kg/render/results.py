@@ -1,8 +1,8 @@
 """Render query results for people (tables) and for other programs (CSV, JSON, RDF).
 
 JSON is the W3C SPARQL 1.1 Query Results JSON format, so any SPARQL tooling reads it; CSV
-carries full IRIs and plain literal values, for R and spreadsheets; the table shortens IRIs
-with the known prefixes.
+carries full IRIs and plain literal values, for R and spreadsheets (a value a spreadsheet would
+run as a formula gets a leading apostrophe); the table shortens IRIs with the known prefixes.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kg.model.escape import csv_cell
 from kg.model.namespaces import compact
 from kg.stores.base import Result, Term
 
@@ -56,7 +57,7 @@ def to_csv(result: Result) -> str:
         return buffer.getvalue()
     writer.writerow(result.vars)
     for row in result.rows:
-        writer.writerow(["" if v is None else str(v) for v in row])
+        writer.writerow(["" if v is None else csv_cell(str(v)) for v in row])
     return buffer.getvalue()
 
 

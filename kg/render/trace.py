@@ -7,12 +7,14 @@ Both walk the same JSON-able tree, so what the terminal shows, what a report pri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from rich.markup import escape
 from rich.tree import Tree
+
+from kg.model.escape import md_code
+from kg.model.escape import md_text as md
 
 VERDICT_STYLE = {"consistent": "green", "inconsistent": "bold red", "not comparable": "yellow",
                  "contradiction": "magenta"}
@@ -121,18 +123,12 @@ def _evidence_body(branch: Tree, ev: dict[str, Any]) -> None:
         branch.add(f"[cyan]{escape(number(q))}[/]: {escape(q['measure'])}{quote}")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
-
-
-def md(text: str) -> str:
-    """Escape Markdown (and HTML) specials in source text."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def markdown(result: dict[str, Any]) -> str:
     """The trace as a Markdown report (nested lists)."""
     root = result["claim"]
-    lines = [f"# {md(root['label'])}", "", f"*{md(root['kind'])}* — `{root['id']}`", "",
+    lines = [f"# {md(root['label'])}", "", f"*{md(root['kind'])}* — {md_code(root['id'])}", "",
              f"> {md(root['text'])}", ""]
     _md_claim(lines, root, 0)
     return "\n".join(lines) + "\n"
@@ -154,8 +150,8 @@ def _md_claim(lines: list[str], node: dict[str, Any], level: int) -> None:
     for link in node.get("links", []):
         premise = link["premise"]
         verb = "supported by" if link["polarity"] == "support" else "attacked by"
-        lines.append(f"{pad}- {verb} **{md(premise['label'])}** ({md(premise['kind'])}, `{premise['id']}`)"
-                     + (" — shown above" if premise.get("seen") else ""))
+        lines.append(f"{pad}- {verb} **{md(premise['label'])}** ({md(premise['kind'])}, "
+                     f"{md_code(premise['id'])})" + (" — shown above" if premise.get("seen") else ""))
         if premise.get("seen"):
             continue
         inner = "  " * (level + 1)
