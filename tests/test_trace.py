@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from rdflib import URIRef
 
 from kg.analysis.trace import find_claims, trace, trace_all
+from kg.cli import main
 
 from .conftest import ID, SEED
 
@@ -159,3 +162,17 @@ def test_all_claims_csv_json_and_sort(kg) -> None:
     rows = json.loads(kg("trace", "--all", "--format", "json").stdout)
     assert {r["id"] for r in rows if r["number_mismatch"]} == set()
     assert kg("trace", "--all", "some-claim").exit_code == 2
+
+
+def test_trace_all_fits_80_columns_most_contested_first(seed_store: Path) -> None:
+    result = CliRunner().invoke(main, ["trace", "--all"], env={"COLUMNS": "80", "KG_STORE": str(seed_store)})
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    claims = 33
+    assert max(len(line) for line in out) <= 80
+    assert len(out) <= 2 * claims + 10
+    assert out[0].split() == ["claim", "k", "for", "agst", "ev+/-", "cl+/-", "src", "flag"]
+    rows = out[2:2 + claims]
+    assert rows[0].startswith("Roll-out would not raise use of force")  # the most opposition
+    assert all("…" not in row or row.split("…")[0][-1] != " " for row in rows)  # cut at a word
+    assert "Norfolk Taser fired in fewer than one in ten…" in rows[6]

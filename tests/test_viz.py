@@ -220,6 +220,10 @@ def test_kg_viz_claim_and_errors(kg, tmp_path: Path) -> None:
     assert folder.exit_code == 2 and "give -o a folder" in folder.stderr
     not_claim = kg("viz", "--claim", "graham-smith", "-o", str(out))
     assert not_claim.exit_code == 2 and "is not a claim" in not_claim.stderr
+    words = kg("viz", "--claim", "taser for every frontline officer", "-o", str(tmp_path / "words.html"))
+    assert words.exit_code == 0, words.stderr
+    assert "claim-taser-for-every-frontline-officer" not in words.stderr  # -o named the file
+    assert (tmp_path / "words.html").read_bytes() == out.read_bytes()  # the same claim's tree
 
 
 # --- in the browser -----------------------------------------------------------------------

@@ -42,7 +42,7 @@ import re
 from collections import defaultdict
 from typing import Any, overload
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from kg.analysis import arguments
 from kg.model.errors import KgError
@@ -241,6 +241,11 @@ def find_claims(graph_store: Store, spec: str) -> list[dict[str, Any]]:
 def resolve_claim(graph_store: Store, spec: str) -> URIRef:
     """The one claim ``spec`` names; none or several is an error listing the candidates."""
     found = find_claims(graph_store, spec)
+    if not found and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", spec):  # an id, not words
+        known = runner.run(graph_store, "resolve-id", id=Literal(spec)).rows
+        if known:
+            raise KgError(f"'{spec}' is not a claim (try 'kg query claims' for the list)")
+        raise KgError(f"unknown id '{spec}', and no claim matches its words (try 'kg query claims')")
     if not found:
         raise KgError(f"no claim matches {spec!r} (try 'kg query claims' for the list)")
     if len(found) > 1:

@@ -68,6 +68,9 @@ class KgGroup(click.Group):
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             ctx.exit(130)
+        except BrokenPipeError:  # 'kg ... | head': the reader has gone; stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as exc:  # a bug: still one line unless asked for more
             if os.environ.get("KG_DEBUG"):
                 raise

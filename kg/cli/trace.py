@@ -5,18 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from kg.analysis import trace as tracing
 from kg.cli import summary
 from kg.cli.common import data_option, open_store, store_option
 from kg.model.errors import KgError
 from kg.model.escape import csv_cell
+from kg.render import claims_table
 from kg.render.trace import markdown, tree
 
 ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidence", "supporting_claims",
@@ -32,7 +32,8 @@ ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidenc
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown", "table", "csv"]),
               default=None, help="Tree: text (default), json, markdown. --all: table (default), csv, json.")
 @click.option("--sort", "sort_by", type=click.Choice(ALL_COLUMNS), default=None,
-              help="--all: sort by this column (numbers and flags descending).")
+              help="--all: sort by this column (numbers and flags descending); default: most contested "
+                   "first.")
 @store_option
 @data_option
 def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | None, sort_by: str | None,
@@ -73,6 +74,8 @@ def _print_all(rows: list[dict], fmt: str, sort_by: str | None) -> None:
     if sort_by:
         text = sort_by in ("id", "label", "kind")
         rows = sorted(rows, key=lambda r: (r[sort_by], r["id"]) if text else (-int(r[sort_by]), r["id"]))
+    else:
+        rows = sorted(rows, key=claims_table.contested_first)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -85,23 +88,9 @@ def _print_all(rows: list[dict], fmt: str, sort_by: str | None) -> None:
         return
     if fmt not in ("table", "text"):
         raise KgError(f"--format {fmt} is for one claim's tree; --all prints table, csv or json")
-    table = Table(title="Claims: evidence, sources, actors and flags", header_style="bold")
-    for col in ("claim", "kind", "ev+", "ev-", "cl+", "cl-", "under", "docs", "for", "against", "flags"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        flags = ", ".join(f.replace("_", "-") for f in tracing.FLAGS if r[f])
-        table.add_row(
-            f"{escape(r['label'])}\n[dim]{escape(r['id'])}[/]", escape(r["kind"]),
-            str(r["supporting_evidence"]), str(r["contesting_evidence"]), str(r["supporting_claims"]),
-            str(r["attacking_claims"]), f"{r['evidence_beneath']}/{r['producers']}", str(r["sources"]),
-            str(r["actors_for"]), str(r["actors_against"]),
-            f"[yellow]{escape(flags)}[/]" if flags else "",
-        )
-    console = Console(highlight=False)
-    console.print(table)
-    console.print("[dim]ev+/ev-: evidence supporting/contesting directly; cl+/cl-: claims supporting/"
-                  "attacking; under: evidence items/producers beneath it through support chains; "
-                  "docs: source documents quoted; for/against: distinct actors[/]")
+    width = shutil.get_terminal_size((100, 24)).columns
+    for line in claims_table.lines(rows, width):
+        click.echo(line)
 
 
 trace = trace_command  # the name kg.cli's lazy command table looks up

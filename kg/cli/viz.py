@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from kg.analysis.trace import resolve_claim
 from kg.cli import summary
 from kg.cli.common import data_option, err, open_store, store_option
 from kg.model.errors import KgError
-from kg.queries.runner import resolve_id
 from kg.render.view_html import write
 from kg.render.views import VIEWS, ViewGraph, build_view, claim_view
 
@@ -41,8 +41,8 @@ def _report(view: ViewGraph, path: Path, seconds: float) -> None:
 @click.option("-v", "--view", "view_name", type=click.Choice(VIEWS), default=None,
               help="full: the whole graph; arguments: claims and evidence with supports and attacks; "
                    "actors: who agrees and disagrees with whom.  [default: full]")
-@click.option("-c", "--claim", "claim_id", default=None, metavar="ID",
-              help="One claim's evidence tree (as 'kg trace' finds it), by id or IRI.")
+@click.option("-c", "--claim", "claim_id", default=None, metavar="ID|WORDS",
+              help="One claim's evidence tree, found as 'kg trace' finds it: by id, IRI or words.")
 @click.option("--depth", type=click.IntRange(1, 20), default=3, show_default=True,
               help="How many levels of premises the --claim view follows.")
 @click.option("-a", "--all", "all_views", is_flag=True, help="Write every view (full, arguments, actors).")
@@ -63,6 +63,7 @@ def viz(view_name: str | None, claim_id: str | None, depth: int, all_views: bool
       kg viz                                  # out/full.html
       kg viz --view arguments -o args.html --open
       kg viz --claim taser-for-every-frontline-officer
+      kg viz --claim "taser frontline officer"
       kg viz --all -o out/
     """
     if claim_id and (view_name or all_views):
@@ -74,9 +75,9 @@ def viz(view_name: str | None, claim_id: str | None, depth: int, all_views: bool
     with open_store(store_spec, data_dir) as graph_store:
         if claim_id:
             started = time.perf_counter()
-            iri = resolve_id(graph_store, claim_id, "--claim")
+            iri = resolve_claim(graph_store, claim_id)
             view = claim_view(graph_store, iri, depth)
-            slug = claim_id.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            slug = str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
             path = write(view, _target(out, f"claim-{slug}", False))
             _report(view, path, time.perf_counter() - started)
             written.append(path)
