@@ -190,6 +190,9 @@ def test_partition_finds_the_two_camps_from_one_group(seed: int) -> None:
     labels = signed.partition(W, np.ones(4, dtype=bool), np.zeros(4, dtype=np.int64), seed)
     assert labels[0] == labels[1] != labels[2] == labels[3]
     assert signed.frustration(W, labels) == (0.0, 5.0)
+    # and from every actor on its own (no start given: -1), by merges and moves
+    alone = signed.partition(W, np.ones(4, dtype=bool), np.full(4, -1), seed)
+    assert alone[0] == alone[1] != alone[2] == alone[3]
     # polarisation (DNA's formula on congruence and conflict): between conflict 3 /
     # (between conflict 3 + between congruence 0 + within conflict 0) = 1
     assert discourse.polarisation(one_mode(W), [["A", "B"], ["C", "D"]]) == 1.0

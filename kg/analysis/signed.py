@@ -42,8 +42,8 @@ positive ties between them (their criterion with alpha = 0.5, times two). It sta
 Louvain communities of the positive ties (seeded), then moves single actors to the coalition
 (or a new one) that lowers the frustration most, in a seeded random order, and merges two
 coalitions when the ties between them are positive on balance, until neither lowers it.
-Greedy, so a local minimum; deterministic for a seed. A balanced network (frustration 0) is
-split into its two (or more) camps exactly when the start does not trap it.
+Greedy, so a local minimum (no single actor's move and no merge lowers the frustration),
+like Doreian & Mrvar's own relocation algorithm; deterministic for a seed.
 
 **Polarisation** (:func:`kg.analysis.discourse.polarisation` on this network's congruence and
 conflict): between-coalition conflict / (between-coalition conflict + between-coalition
@@ -256,7 +256,8 @@ def frustration(weight: sp.spmatrix, labels: np.ndarray) -> tuple[float, float]:
 
 def partition(weight: sp.spmatrix, active: np.ndarray, start: np.ndarray, seed: int = 0) -> np.ndarray:
     """Labels (``-1`` for inactive nodes) of a partition of the active nodes that lowers the
-    frustration of ``weight`` greedily from ``start`` (labels of the active nodes).
+    frustration of ``weight`` greedily from ``start`` (labels of the active nodes; an active
+    node labelled below 0 there starts in a group of its own).
 
     A node's cost in group ``g`` is its positive weight outside ``g`` plus its negative weight
     inside: ``pos(v) - w(v, g)`` with ``w(v, g)`` the signed sum of its ties into ``g``. So each
@@ -267,7 +268,10 @@ def partition(weight: sp.spmatrix, active: np.ndarray, start: np.ndarray, seed: 
     neither happens. Equal gains go to the lowest group number.
     """
     W = sp.csr_matrix(weight, dtype=float)
-    labels = _compact(np.where(active, start, -1).astype(np.int64))
+    labels = np.where(active, start, -1).astype(np.int64)
+    unplaced = np.flatnonzero(active & (labels < 0))
+    labels[unplaced] = labels.max(initial=-1) + 1 + np.arange(len(unplaced))
+    labels = _compact(labels)
     rng = np.random.default_rng(seed)
     nodes = np.flatnonzero(active)
     for _ in range(MAX_ROUNDS):
@@ -281,7 +285,8 @@ def partition(weight: sp.spmatrix, active: np.ndarray, start: np.ndarray, seed: 
             groups = int(labels.max()) + 1
             into = np.bincount(labels[cols[placed]], weights=vals[placed], minlength=groups)
             own = int(labels[v])
-            into[own], stay = -np.inf, into[own]
+            stay = into[own]
+            into[own] = -np.inf
             best = int(np.argmax(into))  # the lowest group number among equals
             if into[best] > EPSILON:  # a group it has positive ties with
                 target, gain = best, into[best] - stay
