@@ -148,7 +148,7 @@ def test_seed_coalitions_person_and_organisation(kg) -> None:
         "andy-symonds", "graham-smith", "norfolk-police-federation", "tvpf"]
     assert person["coalitions"][0]["shared_claims"][0] == {
         "claim": "taser-for-every-frontline-officer", "agreeing_members": 4}
-    assert person["polarisation"] == 0.0  # every seed statement agrees
+    assert person["dna_polarisation"] == 0.0  # every seed statement agrees
     assert person["isolated"] == ["cambridge-researchers", "pfew", "simon-bailey", "tv-article-publisher"]
     symonds = next(a for a in person["actors"] if a["id"] == "andy-symonds")
     assert (symonds["statements"], symonds["strength"]) == (12, 14.0)

@@ -17,7 +17,8 @@ Notation used in the docstrings: ``A[i, k, q]`` is the number of statements acto
 claim ``k`` with qualifier level ``q`` (``q = 0`` disagree, ``q = 1`` agree, DNA's order for a
 boolean qualifier); ``P = A[:, :, 1]`` (agree counts), ``D = A[:, :, 0]`` (disagree counts);
 ``n_i = sum_k,q A[i, k, q]`` is actor ``i``'s activity (its number of statements). Duplicate
-statements count, as with DNA's ``duplicates = "include"``.
+statements count, as with DNA's ``duplicates = "include"``. Only agree and disagree statements
+enter these networks (:func:`dna_table`): a hedged or declined statement is not a disagreement.
 """
 
 from __future__ import annotations
@@ -115,8 +116,28 @@ def table_from_records(records: Iterable[Sequence]) -> StatementTable:
     )
 
 
-def load_statements(graph_store: Store, actor: str = "person") -> StatementTable:
-    """Read the statement table from the store (``queries/analysis-statements.rq``).
+@dataclass(frozen=True)
+class StatementRow:
+    """One statement as ``queries/internal/analysis-statements.rq`` returns it, for one actor kind.
+
+    ``agrees`` is DNA's qualifier: ``True`` agree, ``False`` disagree, ``None`` for any other
+    stance (hedged, declined), which DNA's networks leave out. ``stance`` is the stance's
+    annotation key and ``sign`` its ``dkg:stanceSign`` (0 when the store has none), both read
+    from the ontology in the store, never from Python.
+    """
+
+    actor_id: str
+    actor_label: str
+    claim_id: str
+    claim_label: str
+    stance: str
+    sign: float
+    agrees: bool | None
+    day: date | None
+
+
+def statement_rows(graph_store: Store, actor: str = "person") -> list[StatementRow]:
+    """Every statement in the store, whatever its stance (one query), keyed by ``actor``.
 
     ``actor="person"`` takes the speaker (a person, or an organisation speaking in its own
     name); ``actor="organisation"`` takes the organisation the statement was made for
@@ -126,12 +147,48 @@ def load_statements(graph_store: Store, actor: str = "person") -> StatementTable
     if actor not in ACTOR_KINDS:
         raise KgError(f"--actor must be one of {', '.join(ACTOR_KINDS)}, not {actor!r}")
     key = "speaker" if actor == "person" else "org"
-    rows = runner.run(graph_store, "analysis-statements").values()
-    return table_from_records(
-        (r[f"{key}Id"], r[f"{key}Label"], r["claimId"], r["claimLabel"], r["agrees"] is True,
-         r["date"] if isinstance(r["date"], date) else None)
-        for r in rows
-    )
+    return [
+        StatementRow(str(r[f"{key}Id"]), str(r[f"{key}Label"]), str(r["claimId"]), str(r["claimLabel"]),
+                     str(r["stance"]), number(r["sign"]), boolean(r["agrees"]),
+                     r["date"] if isinstance(r["date"], date) else None)
+        for r in runner.run(graph_store, "analysis-statements").values()
+    ]
+
+
+def dna_table(rows: Iterable[StatementRow]) -> StatementTable:
+    """DNA's statement table: the agree and disagree statements only (hedged, declined and any
+    other stance are not a disagreement and are left out, as DNA has no such qualifier)."""
+    return table_from_records((r.actor_id, r.actor_label, r.claim_id, r.claim_label, r.agrees, r.day)
+                              for r in rows if r.agrees is not None)
+
+
+def load_statements(graph_store: Store, actor: str = "person") -> StatementTable:
+    """DNA's statement table read from the store (agree and disagree statements; see
+    :func:`statement_rows` for ``actor`` and the dates, :func:`dna_table` for the filter)."""
+    return dna_table(statement_rows(graph_store, actor))
+
+
+def boolean(value: object) -> bool | None:
+    """An RDF boolean compared by value: ``True``, ``"true"``, ``1`` or ``"1"`` (as some SPARQL
+    servers answer) are true, their counterparts false; unbound stays ``None``."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise KgError(f"expected an RDF boolean from the store, not {value!r}")
+
+
+def number(value: object) -> float:
+    """An RDF number (decimal, double, integer, or its text) as a float; unbound is 0."""
+    if value is None:
+        return 0.0
+    try:
+        return float(str(value))
+    except ValueError as exc:
+        raise KgError(f"expected a number from the store, not {value!r}") from exc
 
 
 # --- two-mode ------------------------------------------------------------------------------

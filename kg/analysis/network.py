@@ -1,8 +1,10 @@
 """``kg analyze``'s analysis: discourse networks, coalitions, centrality and argument standing,
 gathered into one :class:`Analysis`, and its JSON form (``kg.render.analysis`` prints the report).
 
-The numbers come from :mod:`kg.analysis.discourse` (DNA-style networks) and :mod:`kg.analysis.arguments`
-(support/attack graph, grounded semantics); this module only combines and presents them.
+The numbers come from :mod:`kg.analysis.discourse` (DNA-style networks), :mod:`kg.analysis.signed`
+(the argument-aware actor network: statements and support/attack links, signed) and
+:mod:`kg.analysis.arguments` (support/attack graph, grounded semantics); this module only
+combines and presents them.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import TYPE_CHECKING, TypedDict
 import networkx as nx
 import numpy as np
 
-from kg.analysis import arguments, discourse
+from kg.analysis import arguments, discourse, signed
 from kg.analysis.discourse import OneMode, StatementTable
+from kg.analysis.signed import SignedStructure
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -79,6 +82,7 @@ class Analysis:
     argument_graph: nx.MultiDiGraph
     standings: list[arguments.ClaimStanding]
     windows: list[dict] = field(default_factory=list)
+    argument_network: SignedStructure | None = None  # statements + support/attack links, signed
 
     def label(self, node: str) -> str:
         """A human name for an actor or claim id."""
@@ -95,6 +99,11 @@ class Analysis:
             t = self.table
             self._label_cache = {**dict(zip(t.claim_ids, t.claim_labels, strict=True)),
                                  **dict(zip(t.actor_ids, t.actor_labels, strict=True))}
+            if self.argument_network is not None:  # also actors with hedged or declined statements only
+                u = self.argument_network.table
+                self._label_cache = {**dict(zip(u.claim_ids, u.claim_labels, strict=True)),
+                                     **dict(zip(u.actor_ids, u.actor_labels, strict=True)),
+                                     **self._label_cache}
         return self._label_cache
 
     def stances(self) -> dict[str, dict[str, list[str]]]:
@@ -115,6 +124,54 @@ class Analysis:
                 counts[claim] = n
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
+    @property
+    def polarisation_is_argument_aware(self) -> bool:
+        """Whether support or attack links tie some actors (then :attr:`polarisation` is the
+        argument-aware network's)."""
+        return self.argument_network is not None and self.argument_network.has_argument_ties
+
+    @property
+    def polarisation(self) -> float:
+        """The headline polarisation: the argument-aware network's when support or attack links
+        tie some actors, else DNA's statement network's (``structure.polarisation``)."""
+        n = self.argument_network
+        return n.polarisation if n is not None and n.has_argument_ties else self.structure.polarisation
+
+    def argument_dict(self) -> dict:
+        """The argument-aware network's part of :meth:`to_dict` (empty without one)."""
+        n = self.argument_network
+        if n is None:
+            return {}
+        group_of = {a: i + 1 for i, g in enumerate(n.coalitions) for a in g}
+
+        def edge(u: str, v: str, d: dict) -> dict:
+            behind = n.via.get((min(u, v), max(u, v))) if n.via is not None else None
+            return {"source": u, "target": v, **d, **({"via": behind} if behind else {})}
+
+        return {
+            "argument_edges": [edge(u, v, d) for u, v, d in sorted(n.graph.edges(data=True))],
+            "argument_coalitions": [
+                {"id": i + 1, "members": g, "labels": [self.label(a) for a in g]}
+                for i, g in enumerate(n.coalitions)
+            ],
+            "argument_actors": [
+                {"id": a, "label": self.label(a), "statements": d["statements"], "coalition": group_of.get(a)}
+                for a, d in sorted(n.graph.nodes(data=True))
+            ],
+            "argument_polarisation": n.polarisation,
+            "argument_frustration": {"frustration": n.frustration, "total_weight": n.total_weight,
+                                     "balance": n.balance},
+            "argument_method": {"name": signed.METHOD_NAME, "reference": signed.REFERENCE,
+                                "ties": signed.TIES, "polarisation": signed.POLARISATION,
+                                "seed": self.options.seed,
+                                "via": (f"claims and links behind each tie, at most {signed.MAX_VIA}, "
+                                        "strongest first") if n.via is not None else
+                                       f"omitted: more than {signed.VIA_BUDGET:,} statement pairs"},
+            "stance_counts": n.stance_counts(),
+            "hedged": n.other_stances("hedged"),
+            "declined": n.other_stances("declined"),
+        }
+
     def to_dict(self) -> dict:
         """The analysis as plain JSON-ready data."""
         o, s = self.options, self.structure
@@ -130,6 +187,10 @@ class Analysis:
                 "to": o.end.isoformat() if o.end else None,
                 "window_days": o.window_days, "step_days": o.step_days, "seed": o.seed,
                 "dates": "dct:date of the statement, else dkg:earliestDate of its source",
+                "polarisation": "argument-aware (argument_polarisation) when support/attack links tie "
+                                "actors, else DNA's statement-based value (dna_polarisation)",
+                "polarisation_from": "argument" if self.polarisation_is_argument_aware else "dna",
+                "dna_statements": "agree and disagree only; hedged and declined are listed apart",
             },
             "statements": len(self.table),
             "actors": [
@@ -146,7 +207,8 @@ class Analysis:
                                    for c, n in self.coalition_claims(g)]}
                 for i, g in enumerate(s.coalitions)
             ],
-            "polarisation": s.polarisation,
+            "polarisation": self.polarisation,
+            "dna_polarisation": s.polarisation,
             "isolated": s.isolated,
             "bridging": s.bridging,
             "claims": [
@@ -159,12 +221,14 @@ class Analysis:
                 for status in (arguments.ACCEPTED, arguments.REJECTED, arguments.UNDECIDED)
             },
             "windows": self.windows,
+            **self.argument_dict(),
         }
 
 
 def analyse(graph_store: Store, options: Options) -> Analysis:
     """Run the whole analysis on a store."""
-    table = discourse.load_statements(graph_store, options.actor).between(options.start, options.end)
+    rows = discourse.statement_rows(graph_store, options.actor)  # one query for both networks
+    table = discourse.dna_table(rows).between(options.start, options.end)
     actors = discourse.one_mode(table, "actor", options.aggregation, options.normalization)
     claims = discourse.one_mode(table, "claim", options.aggregation, options.normalization)
     two = discourse.two_mode(table, options.two_mode_aggregation, options.two_mode_normalization)
@@ -174,6 +238,9 @@ def analyse(graph_store: Store, options: Options) -> Analysis:
                         arguments.standings(argument_graph))
     if options.window_days:
         analysis.windows = window_series(table, options)
+    analysis.argument_network = signed.structure(
+        signed.table_from_rows(rows).between(options.start, options.end), signed.load_links(graph_store),
+        options.seed, options.max_edges)
     return analysis
 
 

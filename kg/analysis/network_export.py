@@ -16,6 +16,10 @@ failed export never leaves a half-written file):
 ``actor-claim-matrix.csv``      the two-mode matrix (rows actors, columns claims)
 ``actor-claim-edges.csv``       actor, claim, value, agree, disagree
 ``arguments-edges.csv``         premise, conclusion, polarity, asserted_by, sources, links
+``actors-signed.graphml``/``.gexf`` argument-aware (signed) actor network: signed weight,
+                                congruence, conflict on edges; label, statements, coalition on nodes
+``actors-signed-edges.csv``     source, target, weight (signed), congruence, conflict, via
+``actors-signed-matrix.csv``    the signed actor x actor weight matrix
 ``windows-edges.csv``           window start, end, source, target, weight... (with --window)
 ==============================  =============================================================
 """
@@ -142,6 +146,25 @@ def argument_graph(analysis: Analysis) -> nx.MultiDiGraph:
     return graph
 
 
+def signed_actor_graph(analysis: Analysis) -> nx.Graph:
+    """The argument-aware actor network with labels and signed coalitions on the nodes."""
+    n = analysis.argument_network
+    if n is None:
+        return nx.Graph()
+    graph = n.graph.copy()
+    for i, group in enumerate(n.coalitions):
+        for a in group:
+            if a in graph:
+                graph.nodes[a]["coalition"] = i + 1
+    return graph
+
+
+def _via_text(entries: list[dict] | None) -> str:
+    """A tie's 'via' list as one cell: ``claim`` or ``premise>conclusion:polarity``, '|'-joined."""
+    return "|".join(e["claim"] if "claim" in e else f"{e['premise']}>{e['conclusion']}:{e['polarity']}"
+                    for e in entries or [])
+
+
 def export(analysis: Analysis, folder: Path) -> list[Path]:
     """Write every export file into ``folder`` (created if missing); return the paths."""
     try:
@@ -179,6 +202,16 @@ def export(analysis: Analysis, folder: Path) -> list[Path]:
         ["premise", "conclusion", "polarity", "asserted_by", "sources", "links"],
         ([u, v, k, "|".join(d["asserted_by"]), "|".join(d["sources"]), d["links"]]
          for u, v, k, d in sorted(analysis.argument_graph.edges(keys=True, data=True)))))
+    signed = analysis.argument_network
+    if signed is not None:
+        written += graph_files(signed_actor_graph(analysis), folder, "actors-signed")
+        via = signed.via or {}
+        put("actors-signed-edges.csv", csv_bytes(
+            ["source", "target", "weight", "congruence", "conflict", "via"],
+            ([u, v, d["weight"], d["congruence"], d["conflict"], _via_text(via.get((min(u, v), max(u, v))))]
+             for u, v, d in sorted(signed.graph.edges(data=True)))))
+        put("actors-signed-matrix.csv", matrix_bytes(signed.network.net.weight, signed.network.net.ids,
+                                                     signed.network.net.ids))
     if analysis.windows:
         put("windows-edges.csv", csv_bytes(
             ["start", "end", "source", "target", "weight", "congruence", "conflict"],

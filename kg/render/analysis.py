@@ -1,4 +1,5 @@
-"""``kg analyze``'s terminal report: coalitions, who backs and contests what, centrality, what stands.
+"""``kg analyze``'s terminal report: the argument-aware actor network first, then DNA's statement
+network (coalitions, who backs and contests what, centrality), then what stands.
 
 Every name and label comes from the sources, so each is escaped for rich's markup.
 """
@@ -9,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kg.analysis import arguments
+from kg.analysis import arguments, signed
 from kg.analysis.network import Analysis
 
 MAX_NAMES = 12  # members named per coalition in the terminal report
@@ -22,13 +23,15 @@ def print_report(analysis: Analysis, console: Console, top: int = 10) -> None:
     when = ""
     if o.start or o.end:
         when = f", {o.start or '…'} to {o.end or '…'}"
-    console.print(f"[bold]Discourse network[/bold] ({escape(o.actor)} actors, {escape(o.aggregation)}, "
+    _print_argument_network(analysis, console, top, when)
+    console.print(f"\n[bold]Discourse network[/bold] (DNA, statements only: {escape(o.actor)} actors, "
+                  f"{escape(o.aggregation)}, "
                   f"normalisation {escape(o.normalization)}{escape(when)}): "
                   f"{len(analysis.table)} statements, {s.graph.number_of_nodes()} actors, "
                   f"{s.graph.number_of_edges()} ties")
 
     console.print("\n[bold]Coalitions[/bold] (Louvain on positive ties, seed "
-                  f"{o.seed}); polarisation {s.polarisation:.3f}")
+                  f"{o.seed}); DNA polarisation {s.polarisation:.3f}")
     groups = [g for g in s.coalitions if len(g) > 1]
     for i, group in enumerate(groups):
         if i == top:
@@ -57,6 +60,59 @@ def print_report(analysis: Analysis, console: Console, top: int = 10) -> None:
             table.add_row(w["start"], w["end"], str(w["statements"]), str(w["actors"]), str(w["edges"]),
                           str(len(w["coalitions"])), f"{w['polarisation']:.3f}")
         console.print(table)
+
+
+def _print_argument_network(analysis: Analysis, console: Console, top: int, when: str) -> None:
+    """The argument-aware network: coalitions, polarisation, the strongest conflicts and what
+    they run through, and the hedged and declined statements DNA's network leaves out."""
+    n = analysis.argument_network
+    if n is None:
+        return
+    name = analysis.label
+    negative = sum(1 for *_, d in n.graph.edges(data=True) if d["weight"] < 0)
+    console.print(f"[bold]Argument-aware actor network[/bold] ({escape(analysis.options.actor)} actors, "
+                  f"statements and support/attack links, signed{escape(when)}): {len(n.table)} statements, "
+                  f"{n.graph.number_of_nodes()} actors, {n.graph.number_of_edges()} ties "
+                  f"({negative} conflict, {n.graph.number_of_edges() - negative} congruence)")
+    console.print(f"  polarisation {n.polarisation:.3f} (DNA's statement network: "
+                  f"{analysis.structure.polarisation:.3f}); frustration {n.frustration:g} of "
+                  f"{n.total_weight:g} (balance {n.balance:.3f})")
+    console.print("  method: " + escape(signed.METHOD_NAME), style="dim")
+    console.print("  " + escape(signed.REFERENCE), style="dim")
+    # numbered as in the JSON; a coalition of one is shown when that actor has ties
+    groups = [(i + 1, g) for i, g in enumerate(n.coalitions) if len(g) > 1 or n.graph.degree(g[0]) > 0]
+    for shown, (number, group) in enumerate(groups):
+        if shown == top:
+            console.print(f"  … and {len(groups) - top} more coalitions", style="dim")
+            break
+        names = ", ".join(name(a) for a in group[:MAX_NAMES])
+        more = f" … and {len(group) - MAX_NAMES} more" if len(group) > MAX_NAMES else ""
+        size = f"{len(group)} actor{'s' if len(group) > 1 else ''}"
+        console.print(f"  {number}. " + escape(names + more) + f" [dim]({size})[/dim]")
+    untied = sorted(a for a in n.graph.nodes if n.graph.degree(a) == 0)
+    if untied:
+        more = f" … and {len(untied) - MAX_NAMES} more" if len(untied) > MAX_NAMES else ""
+        console.print("  no ties: " + escape(", ".join(name(a) for a in untied[:MAX_NAMES]) + more),
+                      style="dim")
+    conflicts = sorted(((u, v, d) for u, v, d in n.graph.edges(data=True) if d["weight"] < 0),
+                       key=lambda e: (e[2]["weight"], e[0], e[1]))[:top]
+    if conflicts:
+        console.print("  strongest conflicts:")
+    for u, v, d in conflicts:
+        behind = (n.via or {}).get((min(u, v), max(u, v)), [])[:3]
+        reasons = "; ".join(
+            f"{name(x['claim'])} (same claim)" if "claim" in x else
+            f"{name(x['premise'])} {x['polarity']}s {name(x['conclusion'])}" for x in behind)
+        console.print(f"    {escape(name(u))} – {escape(name(v))}: {d['weight']:g}"
+                      + (f" [dim]via {escape(reasons)}[/dim]" if reasons else ""))
+    for stance in ("hedged", "declined"):
+        these = n.other_stances(stance)
+        who = "; ".join(f"{e['label']} on {e['claim_label']}"
+                        + (f" ({e['statements']})" if e["statements"] > 1 else "") for e in these[:MAX_NAMES])
+        more = f" … and {len(these) - MAX_NAMES} more" if len(these) > MAX_NAMES else ""
+        total = sum(e["statements"] for e in these)
+        console.print(f"  {stance} statements ({total}, not in DNA's network): "
+                      + escape(who + more or "none"), style="dim")
 
 
 def _print_claims(analysis: Analysis, console: Console, top: int) -> None:
