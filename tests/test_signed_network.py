@@ -21,6 +21,7 @@ from kg.analysis import discourse, signed
 from kg.analysis.discourse import OneMode, StatementRow
 from kg.analysis.signed import Link
 from kg.build import build
+from kg.queries import runner
 
 SIGN = {"agree": 1.0, "disagree": -1.0, "hedged": 0.5, "declined": 0.0}  # as the ontology says
 AGREES = {"agree": True, "disagree": False}
@@ -142,9 +143,9 @@ def test_without_links_the_signed_network_is_dnas_subtract() -> None:
 
 
 def test_rdf_booleans_are_compared_by_value() -> None:
-    assert [discourse.boolean(v) for v in (True, "true", 1, "1", " TRUE ")] == [True] * 5
-    assert [discourse.boolean(v) for v in (False, "false", 0, "0")] == [False] * 4
-    assert discourse.boolean(None) is None
+    assert [runner.boolean(v) for v in (True, "true", 1, "1", " TRUE ")] == [True] * 5
+    assert [runner.boolean(v) for v in (False, "false", 0, "0")] == [False] * 4
+    assert runner.boolean(None) is None
     assert discourse.number("0.5") == 0.5 and discourse.number(None) == 0.0
 
 

@@ -40,7 +40,7 @@ def load(graph_store: Store) -> nx.MultiDiGraph:
         lines = str(row["producers"] or "").splitlines()
         producers = dict(line.split("=", 1) for line in lines if "=" in line)
         graph.add_node(
-            row["id"], label=row["label"], kind=row["kind"], evidence=row["isEvidence"] is True,
+            row["id"], label=row["label"], kind=row["kind"], evidence=bool(runner.boolean(row["isEvidence"])),
             producers=sorted(producers), speakers=runner.count(row["speakers"]),
         )
         graph.graph.setdefault("producer_labels", {}).update(producers)

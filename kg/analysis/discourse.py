@@ -149,7 +149,7 @@ def statement_rows(graph_store: Store, actor: str = "person") -> list[StatementR
     key = "speaker" if actor == "person" else "org"
     return [
         StatementRow(str(r[f"{key}Id"]), str(r[f"{key}Label"]), str(r["claimId"]), str(r["claimLabel"]),
-                     str(r["stance"]), number(r["sign"]), boolean(r["agrees"]),
+                     str(r["stance"]), number(r["sign"]), runner.boolean(r["agrees"]),
                      r["date"] if isinstance(r["date"], date) else None)
         for r in runner.run(graph_store, "analysis-statements").values()
     ]
@@ -166,19 +166,6 @@ def load_statements(graph_store: Store, actor: str = "person") -> StatementTable
     """DNA's statement table read from the store (agree and disagree statements; see
     :func:`statement_rows` for ``actor`` and the dates, :func:`dna_table` for the filter)."""
     return dna_table(statement_rows(graph_store, actor))
-
-
-def boolean(value: object) -> bool | None:
-    """An RDF boolean compared by value: ``True``, ``"true"``, ``1`` or ``"1"`` (as some SPARQL
-    servers answer) are true, their counterparts false; unbound stays ``None``."""
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if text in ("true", "1"):
-        return True
-    if text in ("false", "0"):
-        return False
-    raise KgError(f"expected an RDF boolean from the store, not {value!r}")
 
 
 def number(value: object) -> float:

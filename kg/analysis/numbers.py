@@ -215,17 +215,12 @@ def check_all(graph_store: Store) -> list[tuple[dict, Verdict]]:
             results.append((row, Verdict(DKG.NotComparable, reason)))
             continue
         verdict = compare(claim_q, quantities[URIRef(str(row["evidenceQuantity"]))])
-        if _true(row["attack"]) and verdict.verdict == DKG.Inconsistent:
+        if runner.boolean(row["attack"]) and verdict.verdict == DKG.Inconsistent:
             verdict = Verdict(DKG.Contradiction, verdict.arithmetic.removesuffix("inconsistent")
                               + "contradiction (the evidence is cited against the claim)",
                               verdict.observed, verdict.stated)
         results.append((row, verdict))
     return results
-
-
-def _true(term: object) -> bool:
-    """A boolean answer by its value: servers write true as 'true' or as 1."""
-    return str(term).lower() in ("true", "1")
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,14 @@ def analyze(actor: str, aggregation: str, normalization: str, two_mode_aggregati
     \b
     Discourse networks follow Leifeld's Discourse Network Analyzer (DNA): actors tied by
     congruence (same stance on the same claim), conflict (opposite stances) or their
-    difference, normalised as DNA does (average activity, Jaccard, cosine). Coalitions are
-    Louvain communities (deterministic for --seed); polarisation is the share of cross-coalition
-    and conflicting ties that are conflict. The argument graph (support/attack links between
-    evidence and claims) says which claims stand under grounded semantics, how much evidence
-    lies beneath each claim, and which are unsupported or rest on a single source.
+    difference, normalised as DNA does (average activity, Jaccard, cosine). Beside it, the
+    argument-aware network also ties actors whose claims support or attack each other, and
+    finds coalitions that minimise frustration on the signed ties (Doreian & Mrvar 1996);
+    polarisation is the share of cross-coalition and conflicting ties that are conflict, on
+    the argument-aware network when links tie actors (DNA's own value: dna_polarisation).
+    The argument graph (support/attack links between evidence and claims) says which claims
+    stand under grounded semantics, how much evidence lies beneath each claim, and which are
+    unsupported or rest on a single source.
 
     \b
     Dates: a statement's dct:date, or, when its source is undated, the earliest date the

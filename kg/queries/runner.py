@@ -67,6 +67,19 @@ def count(value: object) -> int:
     return 0 if value is None else int(cast(SupportsInt, value))
 
 
+def boolean(value: object) -> bool | None:
+    """An RDF boolean compared by value: ``True``, ``"true"``, ``1`` or ``"1"`` (as some SPARQL
+    servers answer) are true, their counterparts false; unbound stays ``None``."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise KgError(f"expected an RDF boolean from the store, not {value!r}")
+
+
 def plain_rows(result: Result) -> list[dict[str, Any]]:
     """A SELECT result as rows of JSON-friendly values (see :func:`plain`)."""
     return [{k: plain(v) for k, v in zip(result.vars, row, strict=True)} for row in result.rows]
