@@ -26,7 +26,7 @@ from kg.render.views import Edge, Node, ViewGraph, actors_view, arguments_view, 
 from kg.stores import Store
 from kg.stores.oxigraph import OxigraphStore
 
-from .conftest import ID, ROOT
+from .conftest import ID, SEED_DATA
 
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 SETTLE_TIMEOUT_MS = 60_000
@@ -193,7 +193,7 @@ def test_kg_viz_all_writes_the_views_and_says_where(kg, tmp_path: Path) -> None:
 
 def test_memory_store_draws_the_same_views(kg, tmp_path: Path) -> None:
     out = tmp_path / "full.html"
-    result = kg("viz", "--store", "memory", "--data", str(ROOT / "data"), "-o", str(out))
+    result = kg("viz", "--store", "memory", "--data", str(SEED_DATA), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert f"wrote {out} (full: 115 nodes, 250 links" in result.stderr
 

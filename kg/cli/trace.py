@@ -50,7 +50,7 @@ def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | No
     \b
     Examples:
       kg trace "every frontline officer should carry Taser"
-      kg trace roll-out-no-increase-in-force --format json
+      kg trace taser-carriers-more-likely-use-force --format json
       kg trace --all --sort supporting_evidence
     """
     if all_claims == bool(claim):

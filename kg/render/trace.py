@@ -20,6 +20,12 @@ VERDICT_STYLE = {"consistent": "green", "inconsistent": "bold red", "not compara
                  "contradiction": "magenta"}
 
 
+# How a group of statements is headed in the tree (stance labels come from the ontology).
+STANCE_HEADING = {"agree": "agrees", "disagree": "disagrees", "hedged": "hedges",
+                  "declined to say": "declines to say"}
+STANCE_COLOUR = {"agree": "green", "disagree": "red", "hedged": "yellow", "declined to say": "dim"}
+
+
 def where(quote: dict[str, Any] | None) -> str:
     """``file [start–end]`` for a quote (offsets in code points, end exclusive)."""
     if not quote:
@@ -64,9 +70,10 @@ def _claim_body(branch: Tree, node: dict[str, Any]) -> None:
     stances: dict[str, Tree] = {}
     for stance, st in _statement_lines(node):
         if stance not in stances:
-            colour = "green" if stance == "agree" else "red"
+            colour = STANCE_COLOUR.get(stance, "yellow")
             count = sum(1 for s in node["statements"] if s["stance"] == stance)
-            stances[stance] = branch.add(f"[{colour}]{escape(stance)}s ({count})[/]")
+            heading = STANCE_HEADING.get(stance, stance)
+            stances[stance] = branch.add(f"[{colour}]{escape(heading)} ({count})[/]")
         date = st["date"] or (f"not before {st['earliest_date']}" if st["earliest_date"] else "undated")
         speaker = st["speaker"]["label"]
         if st["for"]["id"] != st["speaker"]["id"]:
