@@ -40,7 +40,8 @@ def load(graph_store: Store) -> nx.MultiDiGraph:
         lines = str(row["producers"] or "").splitlines()
         producers = dict(line.split("=", 1) for line in lines if "=" in line)
         graph.add_node(
-            row["id"], label=row["label"], kind=row["kind"], evidence=row["isEvidence"] is True,
+            row["id"], label=row["label"], kind=row["kind"],
+            evidence=str(row["isEvidence"]).lower() in ("true", "1"),  # by value: servers write 1 too
             producers=sorted(producers), speakers=runner.count(row["speakers"]),
         )
         graph.graph.setdefault("producer_labels", {}).update(producers)
