@@ -17,6 +17,8 @@ import numpy as np
 
 from kg.analysis import arguments, discourse
 from kg.analysis.discourse import OneMode, StatementTable
+from kg.analysis.strength import Strengths
+from kg.analysis.strength import compute as compute_strengths
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -42,6 +44,7 @@ class Options:
     step_days: int | None = None
     seed: int = 0
     max_edges: int = MAX_EDGES
+    semantics: str = "df-quad"  # which claims stand, by degree (kg.analysis.strength.SEMANTICS)
 
 
 class Centrality(TypedDict):
@@ -79,6 +82,7 @@ class Analysis:
     argument_graph: nx.MultiDiGraph
     standings: list[arguments.ClaimStanding]
     windows: list[dict] = field(default_factory=list)
+    strength: Strengths | None = None  # gradual strengths of claims and evidence (DF-QuAD)
 
     def label(self, node: str) -> str:
         """A human name for an actor or claim id."""
@@ -150,7 +154,8 @@ class Analysis:
             "isolated": s.isolated,
             "bridging": s.bridging,
             "claims": [
-                {**standing[c].as_dict(), "agree": stances.get(c, {}).get("agree", []),
+                {**standing[c].as_dict(), **(self.strength.fields(c) if self.strength else {}),
+                 "agree": stances.get(c, {}).get("agree", []),
                  "disagree": stances.get(c, {}).get("disagree", [])}
                 for c in sorted(standing)
             ],
@@ -159,6 +164,7 @@ class Analysis:
                 for status in (arguments.ACCEPTED, arguments.REJECTED, arguments.UNDECIDED)
             },
             "windows": self.windows,
+            "strength": self.strength.as_dict() if self.strength else None,
         }
 
 
@@ -174,6 +180,7 @@ def analyse(graph_store: Store, options: Options) -> Analysis:
                         arguments.standings(argument_graph))
     if options.window_days:
         analysis.windows = window_series(table, options)
+    analysis.strength = compute_strengths(graph_store, argument_graph, options.semantics)
     return analysis
 
 
