@@ -410,15 +410,14 @@ def read_table(graph_store: Store, source: str = "store") -> ScoreTable | None:
             verdict_label=str(r["verdictLabel"]) if r["verdictLabel"] is not None else None,
             sample_below=_int(r["sampleBelow"]), sample_at_least=_int(r["sampleAtLeast"]))
     terms: dict[str, ScoredTerm] = {}
-    depth: dict[str, int] = {}
-    applies_to: dict[str, str] = {}
+    above: dict[str, set[str]] = {}  # term -> the scored terms at or above it
     for r in runner.rows(graph_store, "strength-base-scores"):
         scored = str(r["scored"])
         terms.setdefault(scored, ScoredTerm(scored, str(r["label"] or scored), float(r["score"])))
-        depth[scored] = int(r["depth"])
-        term = str(r["term"])
-        if term not in applies_to or depth[scored] > depth[applies_to[term]]:
-            applies_to[term] = scored
+        above.setdefault(str(r["term"]), set()).add(scored)
+    # along a chain of subclasses, the most specific scored term has the most scored terms above it
+    applies_to = {term: max(sorted(found), key=lambda s: len(above.get(s, ())))
+                  for term, found in above.items()}
     return ScoreTable(
         iri=tables[0], label=str(first["tableLabel"]),
         comment=str(first["tableComment"]) if first["tableComment"] is not None else None,
