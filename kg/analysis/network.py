@@ -20,6 +20,8 @@ import numpy as np
 from kg.analysis import arguments, discourse, signed
 from kg.analysis.discourse import OneMode, StatementTable
 from kg.analysis.signed import SignedStructure
+from kg.analysis.strength import Strengths
+from kg.analysis.strength import compute as compute_strengths
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -45,6 +47,7 @@ class Options:
     step_days: int | None = None
     seed: int = 0
     max_edges: int = MAX_EDGES
+    semantics: str = "df-quad"  # which claims stand, by degree (kg.analysis.strength.SEMANTICS)
 
 
 class Centrality(TypedDict):
@@ -83,6 +86,7 @@ class Analysis:
     standings: list[arguments.ClaimStanding]
     windows: list[dict] = field(default_factory=list)
     argument_network: SignedStructure | None = None  # statements + support/attack links, signed
+    strength: Strengths | None = None  # gradual strengths of claims and evidence (DF-QuAD)
 
     def label(self, node: str) -> str:
         """A human name for an actor or claim id."""
@@ -212,7 +216,8 @@ class Analysis:
             "isolated": s.isolated,
             "bridging": s.bridging,
             "claims": [
-                {**standing[c].as_dict(), "agree": stances.get(c, {}).get("agree", []),
+                {**standing[c].as_dict(), **(self.strength.fields(c) if self.strength else {}),
+                 "agree": stances.get(c, {}).get("agree", []),
                  "disagree": stances.get(c, {}).get("disagree", [])}
                 for c in sorted(standing)
             ],
@@ -222,6 +227,7 @@ class Analysis:
             },
             "windows": self.windows,
             **self.argument_dict(),
+            "strength": self.strength.as_dict() if self.strength else None,
         }
 
 
@@ -241,6 +247,7 @@ def analyse(graph_store: Store, options: Options) -> Analysis:
     analysis.argument_network = signed.structure(
         signed.table_from_rows(rows).between(options.start, options.end), signed.load_links(graph_store),
         options.seed, options.max_edges)
+    analysis.strength = compute_strengths(graph_store, argument_graph, options.semantics)
     return analysis
 
 

@@ -8,7 +8,7 @@ failed export never leaves a half-written file):
 ``actors.graphml``/``.gexf``    one-mode actor network (weight, congruence, conflict on edges;
                                 label, statements, coalition and centralities on nodes)
 ``actor-claim.graphml``/``.gexf`` two-mode network (``bipartite`` 0 actors, 1 claims)
-``arguments.graphml``/``.gexf`` support/attack graph with each claim's grounded status
+``arguments.graphml``/``.gexf`` support/attack graph: grounded status, strength, base score
 ``actors-edges.csv``            source, target, weight, congruence, conflict
 ``actors-nodes.csv``            id, label, statements, coalition, degree, strength, betweenness, eigenvector
 ``actors-matrix.csv``           the actor x actor weight matrix (row and column names = ids)
@@ -139,10 +139,14 @@ def two_mode_graph(analysis: Analysis) -> nx.Graph:
 
 
 def argument_graph(analysis: Analysis) -> nx.MultiDiGraph:
-    """The support/attack graph with each node's grounded status."""
+    """The support/attack graph with each node's grounded status, strength and base score."""
     graph = analysis.argument_graph.copy()
     for node, status in arguments.grounded(graph).items():
         graph.nodes[node]["status"] = status
+    if analysis.strength is not None:
+        for node, found in analysis.strength.arguments.items():
+            graph.nodes[node]["strength"] = round(found.strength, 6)
+            graph.nodes[node]["base_score"] = round(found.base, 6)
     return graph
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from kg.analysis import discourse
+from kg.analysis import discourse, strength
 from kg.cli import summary
 from kg.cli.common import data_option, err, open_store, store_option
 from kg.model.errors import KgError
@@ -43,6 +43,9 @@ def _day(value: str | None, option: str) -> date | None:
 @click.option("--window", metavar="DURATION", help="Moving windows of this length (e.g. 365d, 8w, 6m, 1y).")
 @click.option("--step", metavar="DURATION",
               help="Distance between window starts (default: the window length).")
+@click.option("--semantics", type=click.Choice(list(strength.SEMANTICS)), default=strength.DF_QUAD.key,
+              show_default=True, help="How claim strengths are computed: DF-QuAD (Rago et al. 2016) or "
+                                      "the quadratic energy model (Potyka 2018).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the community detection.")
 @click.option("--top", type=int, default=10, show_default=True, help="Rows per table in the report.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -53,7 +56,7 @@ def _day(value: str | None, option: str) -> date | None:
 @data_option
 def analyze(actor: str, aggregation: str, normalization: str, two_mode_aggregation: str,
             two_mode_normalization: str, start: str | None, end: str | None, window: str | None,
-            step: str | None, seed: int, top: int, fmt: str, export_dir: Path | None,
+            step: str | None, semantics: str, seed: int, top: int, fmt: str, export_dir: Path | None,
             store_spec: str | None, data_dir: Path) -> None:
     """Analyse the debate as a network: coalitions, conflicts, central actors, claims that stand.
 
@@ -68,6 +71,13 @@ def analyze(actor: str, aggregation: str, normalization: str, two_mode_aggregati
     The argument graph (support/attack links between evidence and claims) says which claims
     stand under grounded semantics, how much evidence lies beneath each claim, and which are
     unsupported or rest on a single source.
+
+    \b
+    Which claims stand: every claim and evidence item gets a strength in [0, 1] under DF-QuAD
+    (Rago et al. 2016) over the support/attack links: a base score (evidence from its kind,
+    study design, sample size and number checks, by the score table in the ontology; claims 0.5)
+    raised by supporters and lowered by attackers, with the contributions that moved it. The
+    attack-only view (Dung's grounded semantics) is kept beside it.
 
     \b
     Dates: a statement's dct:date, or, when its source is undated, the earliest date the
@@ -91,7 +101,7 @@ def analyze(actor: str, aggregation: str, normalization: str, two_mode_aggregati
         actor=actor, aggregation=aggregation, normalization=normalization,
         two_mode_aggregation=two_mode_aggregation, two_mode_normalization=two_mode_normalization,
         start=_day(start, "--from"), end=_day(end, "--to"), window_days=window_days,
-        step_days=step_days, seed=seed,
+        step_days=step_days, seed=seed, semantics=semantics,
     )
     if options.start and options.end and options.start > options.end:
         raise KgError("--from is after --to")

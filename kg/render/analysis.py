@@ -1,5 +1,6 @@
-"""``kg analyze``'s terminal report: the argument-aware actor network first, then DNA's statement
-network (coalitions, who backs and contests what, centrality), then what stands.
+"""``kg analyze``'s terminal report: which claims stand (gradual strengths first), the
+argument-aware actor network, then DNA's statement network (coalitions, who backs and contests
+what, centrality), and the attack-only (grounded) view.
 
 Every name and label comes from the sources, so each is escaped for rich's markup.
 """
@@ -12,12 +13,22 @@ from rich.table import Table
 
 from kg.analysis import arguments, signed
 from kg.analysis.network import Analysis
+from kg.analysis.strength import ArgumentStrength, Strengths
 
 MAX_NAMES = 12  # members named per coalition in the terminal report
+TOP_CONTRIBUTIONS = 3  # contributions named per claim in the strength table
+
+
+def _delta(x: float) -> str:
+    """A delta as people read it: +0.21, −0.15 (a true minus sign)."""
+    return f"{x:+.2f}".replace("-", "\u2212")
 
 
 def print_report(analysis: Analysis, console: Console, top: int = 10) -> None:
-    """A readable report: coalitions, who backs and contests what, centrality, what stands."""
+    """A readable report: claim strengths, coalitions, who backs and contests what, centrality,
+    the attack-only view."""
+    if analysis.strength is not None:
+        _print_strengths(analysis.strength, console, top)
     o, s = analysis.options, analysis.structure
     name = analysis.label
     when = ""
@@ -70,7 +81,7 @@ def _print_argument_network(analysis: Analysis, console: Console, top: int, when
         return
     name = analysis.label
     negative = sum(1 for *_, d in n.graph.edges(data=True) if d["weight"] < 0)
-    console.print(f"[bold]Argument-aware actor network[/bold] ({escape(analysis.options.actor)} actors, "
+    console.print(f"\n[bold]Argument-aware actor network[/bold] ({escape(analysis.options.actor)} actors, "
                   f"statements and support/attack links, signed{escape(when)}): {len(n.table)} statements, "
                   f"{n.graph.number_of_nodes()} actors, {n.graph.number_of_edges()} ties "
                   f"({negative} conflict, {n.graph.number_of_edges() - negative} congruence)")
@@ -115,13 +126,82 @@ def _print_argument_network(analysis: Analysis, console: Console, top: int, when
                       + escape(who + more or "none"), style="dim")
 
 
+def _contributions(s: Strengths, claim: ArgumentStrength) -> str:
+    """The claim's largest contributions, e.g. "+0.21 Norfolk use-of-force figures (official statistic)"."""
+    parts = []
+    for c in claim.contributions[:TOP_CONTRIBUTIONS]:
+        premise = s.arguments[c.source]
+        # evidence by what its base score rests on (a design, else its kind); claims by polarity
+        what = premise.basis[0].label if premise.evidence else c.polarity
+        if premise.evidence and c.polarity == "attack":
+            what += ", attack"
+        parts.append(f"{_delta(c.delta)} {s.label(c.source)} ({what})")
+    more = len(claim.contributions) - TOP_CONTRIBUTIONS
+    return "; ".join(parts) + (f"; … and {more} more" if more > 0 else "")
+
+
+def _basis(argument: ArgumentStrength) -> str:
+    first, *rest = argument.basis
+    return " ".join([f"{first.label} {first.value:g}", *(f"{_delta(b.value)} {b.label}" for b in rest)])
+
+
+def _print_strengths(s: Strengths, console: Console, top: int) -> None:
+    """Which claims stand, by degree: the linked claims by strength, with what moved them."""
+    table = s.table
+    console.print(f"[bold]Which claims stand[/bold] ({escape(s.semantics.name)}: base score raised by "
+                  "supporters, lowered by attackers; strength in [0, 1])")
+    claims = s.claims()
+    linked = [c for c in claims if c.contributions]
+    shown = linked if len(linked) <= 2 * top else [*linked[:top], None, *linked[-top:]]
+    grid = Table(title="Claims by strength", header_style="bold", show_lines=False)
+    for col in ("claim", "strength", "base", "main contributions (share of the move from the base)"):
+        grid.add_column(col, overflow="fold")
+    for claim in shown:
+        if claim is None:
+            grid.add_row(f"… {len(linked) - 2 * top} more (kg analyze -f json lists all)", "", "", "",
+                         style="dim")
+            continue
+        grid.add_row(escape(claim.label), f"{claim.strength:.3f}", f"{claim.base:g}",
+                     escape(_contributions(s, claim)))
+    console.print(grid)
+    alone = [c for c in claims if not c.contributions]
+    if alone:
+        bases = sorted({f"{c.base:g}" for c in alone})
+        names = ", ".join(c.label for c in alone[:MAX_NAMES])
+        more = f" … and {len(alone) - MAX_NAMES} more" if len(alone) > MAX_NAMES else ""
+        console.print(f"  no support or attack ({len(alone)}, strength = base score {'/'.join(bases)}): "
+                      + escape(names + more), style="dim")
+    if not s.converged:
+        console.print(f"  [bold]not settled[/bold]: a cycle of arguments did not reach a fixed point in "
+                      f"{s.iterations} rounds; the last round's strengths are shown for "
+                      + escape(", ".join(s.label(n) for n in s.unconverged[:MAX_NAMES])))
+    evidence = s.evidence()
+    if evidence:
+        ev = Table(title="Evidence: base score from the score table, strength", header_style="bold")
+        for col in ("evidence", "kind", "base score", "strength"):
+            ev.add_column(col, overflow="fold")
+        for item in evidence[:top]:
+            ev.add_row(escape(item.label), escape(item.kind), escape(f"{item.base:g} = {_basis(item)}"),
+                       f"{item.strength:.3f}")
+        console.print(ev)
+        if len(evidence) > top:
+            console.print(f"  … and {len(evidence) - top} more evidence items", style="dim")
+    scores = ", ".join(f"{t.label} {t.score:g}"
+                       for t in sorted(table.terms.values(), key=lambda t: (-t.score, t.label)))
+    adjust = ", ".join(f"{a.label} {_delta(a.delta)}" for a in table.adjustments)
+    source = "" if table.source == "store" else f", from {table.source}"
+    console.print(f"  base scores ({escape(table.label)}{escape(source)}): {escape(scores)}"
+                  + (f"; adjustments: {escape(adjust)}" if adjust else ""), style="dim")
+
+
 def _print_claims(analysis: Analysis, console: Console, top: int) -> None:
     stances = analysis.stances()
     standing = {c.id: c for c in analysis.standings}
     ranked = sorted(stances, key=lambda c: (-(len(stances[c]["agree"]) + len(stances[c]["disagree"])), c))
     table = Table(title="Who backs what, and what contests it", header_style="bold", show_lines=True)
-    for col in ("claim", "agree", "disagree", "contested by", "grounded"):
+    for col in ("claim", "agree", "disagree", "contested by", "grounded", "strength"):
         table.add_column(col, overflow="fold")
+    strong = analysis.strength.arguments if analysis.strength else {}
     for claim in ranked[:top]:
         st = standing.get(claim)
         contested = ", ".join(f"{analysis.label(a)} ({standing[a].status if a in standing else 'evidence'})"
@@ -129,7 +209,8 @@ def _print_claims(analysis: Analysis, console: Console, top: int) -> None:
         table.add_row(escape(analysis.label(claim)),
                       escape(", ".join(analysis.label(a) for a in stances[claim]["agree"])),
                       escape(", ".join(analysis.label(a) for a in stances[claim]["disagree"])),
-                      escape(contested), escape(st.status if st else ""))
+                      escape(contested), escape(st.status if st else ""),
+                      f"{strong[claim].strength:.3f}" if claim in strong else "")
     console.print(table)
 
 
@@ -149,8 +230,8 @@ def _print_centrality(analysis: Analysis, console: Console, top: int) -> None:
 
 def _print_arguments(analysis: Analysis, console: Console) -> None:
     claims = analysis.standings
-    console.print("\n[bold]Arguments[/bold] (grounded semantics over attack links; evidence counts as "
-                  "arguments)")
+    console.print("\n[bold]Attack-only view[/bold] (Dung's grounded semantics over attack links alone: "
+                  "support is ignored, unattacked claims count as accepted; evidence counts as arguments)")
     for status in (arguments.ACCEPTED, arguments.REJECTED, arguments.UNDECIDED):
         these = [c for c in claims if c.status == status]
         console.print(f"  {status} ({len(these)}): " + escape(", ".join(c.label for c in these) or "none"))
