@@ -296,6 +296,7 @@ def test_a_store_without_a_table_uses_the_packaged_one() -> None:
 # --- the seed debate (properties that survive re-annotation) --------------------------------
 
 MAIN = "taser-for-every-frontline-officer"
+USE_OF_FORCE = "taser-carriers-more-likely-use-force"
 
 
 @pytest.fixture(scope="module")
@@ -306,10 +307,12 @@ def seed(store) -> tuple[strength.Strengths, dict[str, arguments.ClaimStanding],
 
 def test_seed_main_claim_has_a_strength_and_names_its_contributions(seed) -> None:
     found, standings, _ = seed
-    main = found.arguments[MAIN]
+    assert 0.0 < found.arguments[MAIN].strength < 1.0
+    # the use-of-force claim is both supported (the Cambridge figures) and attacked (Symonds's reasons)
+    main = found.arguments[USE_OF_FORCE]
     assert 0.0 < main.strength < 1.0
     assert main.base == 0.5  # a claim starts neutral
-    claim = standings[MAIN]
+    claim = standings[USE_OF_FORCE]
     named = {(c.source, c.polarity) for c in main.contributions}
     assert named == {(p, "support") for p in claim.supported_by} | {(p, "attack") for p in claim.attacked_by}
     assert claim.supported_by and claim.attacked_by  # so both kinds are named
@@ -364,8 +367,9 @@ def test_seed_analyze_json_carries_strength(kg) -> None:
         for part in c["contributions"]:
             assert {"from", "label", "polarity", "delta"} <= set(part)
             assert part["polarity"] in ("support", "attack")
-    main = claims[MAIN]
-    assert main["status"] == "rejected"  # the attack-only view is kept as it was
+    assert claims[MAIN]["status"] == "accepted" and 0.0 < claims[MAIN]["strength"] < 1.0
+    main = claims[USE_OF_FORCE]
+    assert main["status"] == "rejected"  # the attack-only view is kept as it was: Symonds's reasons win
     assert 0.0 < main["strength"] < 1.0
     attacker = next(p for p in main["contributions"] if p["polarity"] == "attack")
     assert attacker["from"] in main["attacked_by"] and attacker["delta"] < 0 and attacker["label"]
