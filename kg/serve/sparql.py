@@ -20,12 +20,6 @@ default) and:
 from __future__ import annotations
 
 import html
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -34,79 +28,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.model.errors import KgError
+from kg.serve.engine import DEFAULT_TIMEOUT_S, free_port, oxigraph_binary, oxigraph_server, wait_until_up
+
+__all__ = ["DEFAULT_TIMEOUT_S", "free_port", "make_proxy", "oxigraph_binary", "oxigraph_server", "serving",
+           "wait_until_up"]
 
 DEFAULT_PORT = 7878
-DEFAULT_TIMEOUT_S = 30
 DEFAULT_MAX_BYTES = 50_000_000
 _CHUNK = 1 << 16
-
-
-def oxigraph_binary() -> str:
-    """The ``oxigraph`` server binary: beside this Python (the venv), else on the PATH."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if not found:
-        raise KgError("the 'oxigraph' server is not installed (pip install oxigraph)")
-    return found
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: float = 20) -> None:
-    """Poll ``url`` until it answers over HTTP; fail early if ``process`` has exited."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise KgError(f"the SPARQL server exited with code {process.returncode} before answering")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answered, even if not with 200
-        except OSError:
-            time.sleep(0.1)
-    raise KgError(f"the SPARQL server did not answer at {url} within {seconds:.0f} s")
-
-
-@contextmanager
-def oxigraph_server(location: Path, port: int | None = None, read_only: bool = True,
-                    timeout_s: int | None = DEFAULT_TIMEOUT_S, host: str = "127.0.0.1",
-                    processes: list[subprocess.Popen] | None = None) -> Iterator[str]:
-    """Run ``oxigraph serve[-read-only]`` on ``location``; yield its base URL; stop it on exit.
-
-    ``processes``, when given, receives the server's process (e.g. to read its memory use)."""
-    port = port or free_port(host)
-    command = [oxigraph_binary(), "serve-read-only" if read_only else "serve",
-               "--location", str(location), "--bind", f"{host}:{port}"]
-    if timeout_s:
-        command += ["--timeout-s", str(timeout_s)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if processes is not None:
-        processes.append(process)
-    base = f"http://{host}:{port}"
-    try:
-        try:
-            wait_until_up(f"{base}/query?query=ASK%7B%7D", process)
-        except KgError as exc:
-            detail = b""
-            if process.poll() is not None and process.stderr is not None:
-                detail = process.stderr.read()[-300:]
-            raise KgError(f"{exc}: {' '.join(detail.decode('utf-8', 'replace').split())}") from exc
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # --- the proxy ---------------------------------------------------------------------------------
