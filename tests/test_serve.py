@@ -405,7 +405,7 @@ def test_index_lists_the_public_queries_and_runs_them_as_a_table(endpoint: str) 
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     status, content_type, page = _post(f"{endpoint}/query", {"query": named("claims").text}, browser)
     assert status == 200 and content_type.startswith("text/html") and "<table>" in page
-    assert "roll-out-no-increase-in-force" in page
+    assert "roll-out-no-increase-in-force" in page and '<option value="claims" selected>' in page
     sneaky = 'SELECT ?x WHERE { BIND("<script>alert(1)</script>" AS ?x) }'
     for url, data in [(f"{endpoint}/query", {"query": sneaky}), (f"{endpoint}/table", {"query": sneaky})]:
         page = _post(url, data, browser if url.endswith("/query") else "")[2]

@@ -366,7 +366,10 @@ class Endpoint:
         from kg.render.views import VIEWS
 
         text = query if query is not None else named("claims").text
-        body = pages.page(self.settings.store_name, catalogue(("public",)), text, chosen, answer, VIEWS)
+        examples = catalogue(("public",))
+        words = text.split()  # a browser sends the text area's lines ending in CRLF
+        chosen = chosen or next((q.name for q in examples if q.text.split() == words), "")
+        body = pages.page(self.settings.store_name, examples, text, chosen, answer, VIEWS)
         return HTMLResponse(body, status, headers=_PAGE_HEADERS)
 
     async def _table_page(self, text: str, dataset: list[tuple[str, str]]) -> Response:
