@@ -422,6 +422,16 @@ def test_serve_refuses_memory_and_remote_stores(kg) -> None:
     assert "read-only SPARQL 1.1 endpoint" in kg("serve", "--help").output
 
 
+def test_a_port_in_use_is_one_line_before_the_engine_starts(kg) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        before = _children(os.getpid())
+        result = kg("serve", "--port", str(busy.getsockname()[1]))
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.output
+    assert "Traceback" not in result.output and _children(os.getpid()) == before
+
+
 def test_html_views(endpoint: str) -> None:
     with urllib.request.urlopen(f"{endpoint}/view/arguments", timeout=60) as answer:
         page = answer.read().decode()
@@ -518,6 +528,22 @@ def test_sigterm_stops_kg_serve_and_its_engine(kg_serve: tuple[subprocess.Popen,
     assert "Traceback" not in log and log.rstrip().endswith("stopped")
     assert re.search(r"method=GET path=/query status=200 bytes=\d+ ms=[\d.]+", log)
     assert "path=/view/nothing status=404" in log
+
+
+def test_stopping_with_a_query_in_flight_answers_it_503(seed_store: Path) -> None:
+    """Stopping waits for requests in flight (here 0.5 s), then answers them 503, not a 500."""
+    limits = Limits(shutdown_s=0.5)
+    with serving(seed_store, "127.0.0.1", 0, timeout_s=10, limits=limits) as server:
+        outcome: list[tuple[int, str, str]] = []
+        with server.running() as url:
+            thread = threading.Thread(target=lambda: outcome.append(_get(_q(url, SLOW))), daemon=True)
+            thread.start()
+            time.sleep(0.5)
+            began = time.monotonic()
+        assert time.monotonic() - began < 3
+        thread.join(5)
+    status, _, text = outcome[0]
+    assert status == 503 and "stopping" in text
 
 
 def test_kill_9_of_kg_serve_leaves_no_engine(kg_serve: tuple[subprocess.Popen, str, int]) -> None:

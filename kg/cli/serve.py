@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from kg.cli import summary
 from kg.cli.common import err, store_option
 from kg.model.errors import KgError
 from kg.model.paths import DEFAULT_STORE_DIR
-from kg.serve.app import configure_logging, sigterm_as_interrupt
+from kg.serve.app import logging_to, sigterm_as_interrupt
 from kg.serve.sparql import DEFAULT_MAX_BYTES, DEFAULT_PORT, DEFAULT_TIMEOUT_S, serving
 from kg.stores import is_remote
 
@@ -42,10 +43,9 @@ def serve(store_spec: str | None, host: str, port: int, timeout_s: int, max_byte
     spec = store_spec or str(DEFAULT_STORE_DIR)
     if spec == "memory" or is_remote(spec):
         raise KgError(f"kg serve serves a store built on disk, not {spec!r} (run 'kg build' first)")
-    configure_logging()
     with sigterm_as_interrupt():
         try:
-            with serving(Path(spec), host, port, timeout_s, max_bytes) as server:
+            with serving(Path(spec), host, port, timeout_s, max_bytes) as server, logging_to(sys.stderr):
                 err.print(f"SPARQL endpoint: {server.url}/query  (read-only, timeout {timeout_s} s, "
                           f"answers up to {max_bytes} bytes; Ctrl-C stops)", markup=False)
                 server.run()

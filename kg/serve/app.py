@@ -179,6 +179,11 @@ class Guard:
                 await self.app(scope, body, tracked)
         except ClientDisconnect:
             sent["status"] = sent["status"] or 499
+        except asyncio.CancelledError:  # uvicorn stopping: the grace for requests in flight is over
+            if not sent["status"]:
+                await error_response(503, "the server is stopping: try again later", accept,
+                                     CLOSE)(scope, receive, tracked)
+            # the task ends here either way; not raising spares the log uvicorn's error line
         except Exception as exc:  # a bug in a route: one line, and a 500 if nothing was sent yet
             LOG.error("error in %s %s: %s: %s", scope["method"], scope["path"], type(exc).__name__,
                       " ".join(str(exc).split())[:300])
@@ -355,9 +360,9 @@ class Server:
     KgError, and port 0 gets a free port whose number :attr:`url` tells)."""
 
     def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, sock: socket.socket | None = None) -> None:
         self.limits = limits or Limits()
-        self.socket = listen(host, port, self.limits.backlog)
+        self.socket = sock or listen(host, port, self.limits.backlog)  # or one bound by the caller
         self.port = int(self.socket.getsockname()[1])
         self.host = host
         protocol = type("KgH11Protocol", (_SlowHeaders,), {"header_timeout_s": self.limits.header_timeout_s})
@@ -424,15 +429,24 @@ def sigterm_as_interrupt() -> AbstractContextManager[None]:
     return installed()
 
 
-def configure_logging(stream: Any = None) -> None:
-    """One line per event on ``stream`` (stderr): access lines, warnings, errors; no tracebacks."""
+@contextmanager
+def logging_to(stream: Any = None) -> Iterator[None]:
+    """While inside: one line per event on ``stream`` (stderr): access lines, warnings, errors,
+    no tracebacks. The loggers are as they were again on exit."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(_OneLine("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
-    for name in ("kg.serve", "uvicorn", "uvicorn.error", "uvicorn.asgi"):
-        logger = logging.getLogger(name)
+    loggers = [logging.getLogger(name) for name in ("kg.serve", "uvicorn", "uvicorn.error", "uvicorn.asgi")]
+    saved = [(logger.handlers[:], logger.propagate, logger.level) for logger in loggers]
+    for logger in loggers:
         logger.handlers[:] = [handler]
         logger.propagate = False
-        logger.setLevel(logging.INFO if name == "kg.serve" else logging.WARNING)
+        logger.setLevel(logging.INFO if logger.name == "kg.serve" else logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, (handlers, propagate, level) in zip(loggers, saved, strict=True):
+            logger.handlers[:], logger.propagate = handlers, propagate
+            logger.setLevel(level)
 
 
 class _OneLine(logging.Formatter):

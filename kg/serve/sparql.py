@@ -48,7 +48,7 @@ from starlette.types import ASGIApp
 from kg.model.errors import KgError
 from kg.queries.catalogue import catalogue, named
 from kg.serve import pages
-from kg.serve.app import Limits, Server, create_app, refuse
+from kg.serve.app import Limits, Server, create_app, listen, refuse
 from kg.serve.engine import (
     CANCELLED,
     DEFAULT_TIMEOUT_S,
@@ -420,10 +420,11 @@ def serving(store_path: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     if not store_path.exists():
         raise KgError("no store here yet: run 'kg build' first", store_path)
     location = store_path.resolve()  # the build link may switch; keep serving this build
-    with oxigraph_server(location, read_only=True, timeout_s=timeout_s) as upstream:
-        app = make_app(Settings(upstream, str(store_path), timeout_s, max_bytes, **settings), limits)
-        server = Server(app, host, port, limits)
-        try:
-            yield server
-        finally:
-            server.socket.close()
+    limits = limits or Limits()
+    sock = listen(host, port, limits.backlog)  # a port in use fails before the engine starts
+    try:
+        with oxigraph_server(location, read_only=True, timeout_s=timeout_s) as upstream:
+            app = make_app(Settings(upstream, str(store_path), timeout_s, max_bytes, **settings), limits)
+            yield Server(app, host, port, limits, sock)
+    finally:
+        sock.close()
