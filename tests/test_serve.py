@@ -118,7 +118,7 @@ def test_sparqlwrapper_post_count(endpoint: str) -> None:
     client.setQuery("SELECT (COUNT(DISTINCT ?s) AS ?n) "
                     "WHERE { ?s a <https://w3id.org/debate-kg/ns#Statement> }")
     client.setReturnFormat(JSON)
-    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "49"
+    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "54"
 
 
 def test_content_negotiation_and_graph_store_reads(endpoint: str) -> None:
@@ -405,7 +405,7 @@ def test_index_lists_the_public_queries_and_runs_them_as_a_table(endpoint: str) 
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     status, content_type, page = _post(f"{endpoint}/query", {"query": named("claims").text}, browser)
     assert status == 200 and content_type.startswith("text/html") and "<table>" in page
-    assert "roll-out-no-increase-in-force" in page and '<option value="claims" selected>' in page
+    assert "taser-carriers-more-likely-use-force" in page and '<option value="claims" selected>' in page
     sneaky = 'SELECT ?x WHERE { BIND("<script>alert(1)</script>" AS ?x) }'
     for url, data in [(f"{endpoint}/query", {"query": sneaky}), (f"{endpoint}/table", {"query": sneaky})]:
         page = _post(url, data, browser if url.endswith("/query") else "")[2]
@@ -437,7 +437,7 @@ def test_html_views(endpoint: str) -> None:
         page = answer.read().decode()
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "Only trained officers carry Taser" in page
-    claim = urllib.parse.urlencode({"id": "roll-out-no-increase-in-force"})
+    claim = urllib.parse.urlencode({"id": "taser-carriers-more-likely-use-force"})
     with urllib.request.urlopen(f"{endpoint}/view/claim?{claim}", timeout=60) as answer:
         tree = answer.read().decode()
     assert "Taser training is not diluted" in tree

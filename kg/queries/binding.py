@@ -23,6 +23,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.model.errors import KgError
+from kg.queries.service import service_refusal
 from kg.stores.base import Term
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -56,17 +57,12 @@ def _code_spans(text: str) -> Iterator[tuple[int, str]]:
         i += 1
 
 
-_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE\b", re.IGNORECASE)
-
-
 def refuse_service(text: str) -> None:
-    """Refuse a query that would make the engine fetch another endpoint (SPARQL ``SERVICE``):
-    whoever can send a query would make this machine request any URL. The keyword is looked for
-    in the query's code only (not in strings, IRIs or comments), so a label that says "service"
-    is fine."""
-    code = "".join(ch if ch not in "\n" else " " for _, ch in _code_spans(text))
-    if _SERVICE.search(code):
-        raise KgError("SERVICE is not allowed: queries here never reach out to other endpoints")
+    """Refuse a query that would make the engine fetch another endpoint (SPARQL ``SERVICE``);
+    see :mod:`kg.queries.service`."""
+    reason = service_refusal(text)
+    if reason is not None:
+        raise KgError(reason)
 
 
 def where_brace(text: str) -> int:

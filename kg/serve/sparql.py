@@ -10,7 +10,7 @@ the user asked (127.0.0.1 by default) and talks to the engine with httpx:
   TSV, N-Triples, Turtle: the engine negotiates), and Graph Store reads (``GET /store``) too;
 * every update (``/update``, an ``update=`` field, ``application/sparql-update``, any write to
   ``/store``) is refused with 403, on top of the engine being read-only;
-* a query using ``SERVICE`` is refused with 400 before the engine sees it (:mod:`.policy`): the
+* a query using ``SERVICE`` is refused with 400 before the engine sees it (:mod:`kg.queries.service`): the
   engine would fetch the URL, and Oxigraph has no switch to stop it;
 * at most ``slots`` queries run on the engine at once; the others wait up to ``queue_s`` for a
   slot, then get 503 (try again);
@@ -47,6 +47,7 @@ from starlette.types import ASGIApp
 
 from kg.model.errors import KgError
 from kg.queries.catalogue import catalogue, named
+from kg.queries.service import service_refusal
 from kg.serve import pages
 from kg.serve.app import Limits, Server, create_app, listen, refuse
 from kg.serve.engine import (
@@ -57,7 +58,6 @@ from kg.serve.engine import (
     oxigraph_server,
     wait_until_up,
 )
-from kg.serve.policy import service_refusal
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "DEFAULT_PORT", "DEFAULT_TIMEOUT_S", "Settings", "free_port", "make_app",

@@ -1,10 +1,11 @@
-"""What the endpoint refuses to let the engine see: queries that would make it fetch a URL.
+"""Queries that would make an engine fetch a URL, refused before any engine sees them.
 
 A SPARQL ``SERVICE <url> { ... }`` pattern makes the engine send the inner query to ``url``
-and join the answer: on a public endpoint anyone could make the machine request any address
-it reaches (server-side request forgery). Oxigraph's server follows SERVICE and has no option to
-turn it off (``oxigraph serve-read-only --help``, 0.5.x), so the proxy refuses such queries
-before the engine sees them.
+and join the answer: anyone who can send a query (to ``kg serve``, or a file handed to
+``kg query``) could make the machine request any address it reaches (server-side request
+forgery). Oxigraph's server follows SERVICE and has no option to turn it off (``oxigraph
+serve-read-only --help``, 0.5.x), and pyoxigraph and rdflib follow it too, so every query the
+runner sends and every query the endpoint forwards passes :func:`service_refusal` first.
 
 The check parses the query (rdflib's SPARQL parser) and looks for a ``ServiceGraphPattern``
 anywhere in the parse tree (subqueries, OPTIONAL, FILTER EXISTS, MINUS, GRAPH, ...). Parsing
