@@ -1,7 +1,7 @@
 """`kg analyze`: DNA-style discourse networks, coalitions, grounded semantics and exports.
 
 Two kinds of checks: hand-computed values on a small table with agree AND disagree statements
-(the seed debate has only agreement), and the real structure of the seed debate.
+(the seed debate has only three disagreements), and the real structure of the seed debate.
 
 Hand fixture (a = agree, d = disagree):      k1     k2
     A                                          a      a
@@ -118,85 +118,90 @@ def test_grounded_semantics_on_a_small_framework() -> None:
 
 def test_seed_arguments_grounded_and_evidence(store) -> None:
     graph = arguments.load(store)
-    assert graph.number_of_nodes() == 42  # 33 claims + 9 evidence items
+    assert graph.number_of_nodes() == 45  # 37 claims + 8 evidence items
     status = arguments.grounded(graph)
-    # The trial (unattacked) rejects 'roll-out no increase', which frees 'carriers use force
-    # more' from its only attacker; that claim then rejects 'Taser for every frontline officer'.
-    assert sorted(n for n, s in status.items() if s != "accepted") == [
-        "roll-out-no-increase-in-force", "taser-for-every-frontline-officer", "taser-protects-public"]
+    # Symonds's two reasons (unattacked) reject 'carrying Taser increases use of force'; the
+    # Cambridge evidence only supports it, and support does not enter grounded semantics.
+    assert sorted(n for n, s in status.items() if s != "accepted") == ["taser-carriers-more-likely-use-force"]
     assert {status[n] for n in status} == {"accepted", "rejected"}
     claims = {c.id: c for c in arguments.standings(graph)}
-    assert len(claims) == 33
+    assert len(claims) == 37
     every = claims["taser-for-every-frontline-officer"]
-    assert every.attacked_by == ["taser-carriers-more-likely-use-force"]
-    assert every.evidence == [
-        "anecdote-assault-after-taser-check", "bailey-taser-pledge", "ipsos-mori-public-poll",
-        "norfolk-federation-survey", "smith-thirty-years-service"]
-    assert claims["roll-out-no-increase-in-force"].attacked_by == [
-        "cambridge-taser-trial", "taser-carriers-more-likely-use-force"]
+    assert every.attacked_by == []
+    assert every.evidence == ["anecdote-assault-after-taser-check", "norfolk-federation-survey"]
+    assert claims["taser-for-every-frontline-officer-who-wants-one"].evidence == [
+        "ipsos-mori-public-poll", "smith-thirty-years-service"]
     force = claims["taser-carriers-more-likely-use-force"]
-    assert (force.status, force.producers) == ("accepted", ["cambridge-researchers"])
+    assert force.attacked_by == ["officers-must-justify-force", "taser-training-not-diluted"]
+    assert (force.status, force.producers) == ("rejected", ["cambridge-researchers"])
     assert force.single_source
     unsupported = sorted(c.id for c in claims.values() if c.unsupported)
-    assert len(unsupported) == 17 and "roll-out-no-increase-in-force" in unsupported
+    assert len(unsupported) == 18 and "taser-training-not-diluted" in unsupported
 
 
 def test_seed_coalitions_person_and_organisation(kg) -> None:
     person = json.loads(kg("analyze", "-f", "json").output)
-    assert person["statements"] == 49
-    assert person["coalitions"][0]["members"] == [
-        "andy-symonds", "graham-smith", "norfolk-police-federation", "tvpf"]
+    assert person["statements"] == 53  # 54, less Thames Valley Police's declined statement
+    assert person["coalitions"][0]["members"] == ["andy-symonds", "norfolk-police-federation", "simon-bailey"]
     assert person["coalitions"][0]["shared_claims"][0] == {
-        "claim": "taser-for-every-frontline-officer", "agreeing_members": 4}
-    assert person["dna_polarisation"] == 0.0  # every seed statement agrees
-    assert person["isolated"] == ["cambridge-researchers", "pfew", "simon-bailey", "tv-article-publisher"]
+        "claim": "taser-for-every-frontline-officer", "agreeing_members": 3}
+    assert person["coalitions"][2]["members"] == ["graham-smith", "tvpf"]
+    # Symonds (2 + 1 disagreements) against Cambridge (2 + 1 agreements) on use of force and
+    # assaults: between-coalition conflict 2*2 + 1*1 = 5; between-coalition congruence 6 (Symonds,
+    # Smith and the Norfolk spokesman, 2 for each pair); no conflict within: 5 / (5 + 6 + 0)
+    assert person["dna_polarisation"] == pytest.approx(5 / 11)
+    assert person["isolated"] == [
+        "cambridge-researchers", "pfew", "thames-valley-police", "tv-article-publisher"]
     symonds = next(a for a in person["actors"] if a["id"] == "andy-symonds")
-    assert (symonds["statements"], symonds["strength"]) == (12, 14.0)
+    assert (symonds["statements"], symonds["strength"]) == (15, 6.0)
     every = next(c for c in person["claims"] if c["id"] == "taser-for-every-frontline-officer")
-    assert every["agree"] == ["andy-symonds", "graham-smith", "norfolk-police-federation", "tvpf"]
-    assert every["status"] == "rejected"
+    assert every["agree"] == ["andy-symonds", "norfolk-police-federation", "simon-bailey"]
+    assert every["status"] == "accepted"
     org = json.loads(kg("analyze", "--actor", "organisation", "-f", "json").output)
-    assert ["norfolk-police-federation", "tvpf"] in [c["members"] for c in org["coalitions"]]
+    assert ["eastern-daily-press", "norfolk-constabulary", "norfolk-police-federation",
+            "thames-valley-police", "tvpf"] in [c["members"] for c in org["coalitions"]]
 
 
 def test_report_names_the_coalition_and_what_contests_it(seed_store: Path) -> None:
-    result = CliRunner().invoke(main, ["analyze", "--top", "3"],
+    result = CliRunner().invoke(main, ["analyze", "--top", "4"],
                                 env={"KG_STORE": str(seed_store), "COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "1. Andy Symonds, Graham Smith, Norfolk Police Federation, Thames Valley Police Federation" in out
-    assert "Taser carriers use force more (accepted)" in out
-    assert "rejected (3): Roll-out would not raise use of force, Taser for every frontline officer" in out
+    assert "1. Andy Symonds, Norfolk Police Federation, Simon Bailey (3 actors)" in out
+    assert "Officers must justify their force (accepted), Taser training is not diluted (accepted)" in out
+    assert "rejected (1): Carrying Taser increases use of force" in out
 
 
 def test_windows_on_the_seed(kg) -> None:
     report = json.loads(kg("analyze", "--window", "1y", "--step", "6m", "-f", "json").output)
     assert [(w["start"], w["statements"]) for w in report["windows"]] == [
-        ("2016-03-01", 19), ("2016-08-28", 0), ("2017-02-24", 0), ("2017-08-23", 30), ("2018-02-19", 30)]
+        ("2016-03-01", 20), ("2016-08-28", 0), ("2017-02-24", 0), ("2017-08-23", 33), ("2018-02-19", 33)]
 
 
 def test_exports_parse_back(kg, tmp_path: Path) -> None:
     out = tmp_path / "net"
     assert kg("analyze", "--export-dir", str(out), "-f", "json").exit_code == 0
     actors = nx.read_graphml(out / "actors.graphml")
-    assert (actors.number_of_nodes(), actors.number_of_edges()) == (11, 10)
-    assert actors.nodes["tvpf"]["coalition"] == 1
-    assert nx.read_gexf(out / "actors.gexf").number_of_edges() == 10
+    assert (actors.number_of_nodes(), actors.number_of_edges()) == (12, 9)
+    assert actors.nodes["tvpf"]["coalition"] == 3
+    assert nx.read_gexf(out / "actors.gexf").number_of_edges() == 9
     args = nx.read_graphml(out / "arguments.graphml")
-    assert (args.number_of_nodes(), args.number_of_edges()) == (42, 37)
-    assert args.nodes["taser-for-every-frontline-officer"]["status"] == "rejected"
-    assert nx.read_gexf(out / "arguments.gexf").number_of_nodes() == 42
+    assert (args.number_of_nodes(), args.number_of_edges()) == (45, 32)
+    assert args.nodes["taser-for-every-frontline-officer"]["status"] == "accepted"
+    assert args.nodes["taser-carriers-more-likely-use-force"]["status"] == "rejected"
+    assert nx.read_gexf(out / "arguments.gexf").number_of_nodes() == 45
     two = nx.read_graphml(out / "actor-claim.graphml")
-    assert two.edges["tvpf", "taser-for-every-frontline-officer"]["weight"] == 1.0
+    assert two.edges["tvpf", "taser-for-every-frontline-officer-who-wants-one"]["weight"] == 1.0
     with (out / "actors-matrix.csv").open(encoding="utf-8") as f:
         matrix = list(csv.reader(f))
     header = matrix[0]
     row = next(r for r in matrix if r[0] == "andy-symonds")
-    # duplicates count, as in DNA: Symonds 2/1/1 and Smith 1/3/2 statements on the three
-    # claims they share (every frontline officer, more violence, protects public): 2+3+2
-    assert header[0] == "" and len(matrix) == 12 and row[header.index("graham-smith")] == "7"
+    # duplicates count, as in DNA: Symonds 1 and Smith 2 statements on the one claim they
+    # share (Taser protects the public): 1 * 2
+    assert header[0] == "" and len(matrix) == 13 and row[header.index("graham-smith")] == "2"
     with (out / "actor-claim-edges.csv").open(encoding="utf-8") as f:
-        assert ["tvpf", "taser-for-every-frontline-officer", "1.0", "1", "0"] in list(csv.reader(f))
+        edges = list(csv.reader(f))
+    assert ["tvpf", "taser-for-every-frontline-officer-who-wants-one", "1.0", "1", "0"] in edges
 
 
 @pytest.mark.parametrize(("args", "message"), [

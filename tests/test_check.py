@@ -24,9 +24,9 @@ def test_seed_debate_checks_out(kg) -> None:
     assert report["ok"] and report["shacl"] == {"mode": "full", "conforms": True, "violations": []}
     core = json.loads(kg("check", "--shacl", "core", "--format", "json").stdout)["shacl"]
     assert core == {"mode": "core", "conforms": True, "violations": []}
-    assert report["quotes"] == {"checked": 97, "mismatches": []}
+    assert report["quotes"] == {"checked": 109, "mismatches": []}
     numbers = report["numbers"]
-    assert (numbers["consistent"], numbers["inconsistent"], numbers["not_comparable"]) == (4, 0, 1)
+    assert (numbers["consistent"], numbers["inconsistent"], numbers["not_comparable"]) == (4, 0, 2)
     by_claim = {c["claim"]: c for c in numbers["checks"]}
     expected = {
         "norfolk-taser-fired-under-one-in-ten":
@@ -35,14 +35,18 @@ def test_seed_debate_checks_out(kg) -> None:
             "48 percent; claim: almost 50 percent; 48 just under (45–50): consistent",
         "taser-carriers-twice-the-assaults":
             "6 / 3 = 2 times; claim: about 2 ratio; 2 within ±10% (1.8–2.2): consistent",
-        "norfolk-taser-deholstered-daily":
-            "372 in 365 days (2017-04-01 to 2018-03-31) = 1.0192 per day; claim: about 1 per day; "
-            "1.0192 within ±10% (0.9–1.1): consistent",
+        "accompanying-officers-use-force-19pc-more":
+            "19 percent; claim: exactly 19 percent; 19 = 19 (to the precision stated): consistent",
     }
     for claim, arithmetic in expected.items():
         assert by_claim[claim]["verdict"] == "consistent"
         assert by_claim[claim]["arithmetic"] == arithmetic
     assert by_claim["norfolk-half-frontline-trained"]["verdict"] == "not comparable"
+    # 'the year to March 2018' has no stated first and last day (only inferred months), so the
+    # once-a-day rate cannot be set against the 372 uses
+    daily = by_claim["norfolk-taser-deholstered-daily"]
+    assert daily["verdict"] == "not comparable"
+    assert daily["arithmetic"] == "ced-uses (count) cannot be converted to the claim's per day"
 
 
 def test_verdicts_are_in_the_graph_for_sparql(kg) -> None:
@@ -51,7 +55,7 @@ def test_verdicts_are_in_the_graph_for_sparql(kg) -> None:
                dkg:checksClaim/dct:identifier ?claim } ORDER BY ?claim""", "-f", "csv")
     rows = result.stdout.splitlines()[1:]
     assert rows == [
-        "norfolk-taser-deholstered-daily,1.019178",
+        "accompanying-officers-use-force-19pc-more,19",
         "norfolk-taser-fired-under-one-in-ten,0.083333",
         "taser-carriers-twice-the-assaults,2",
         "taser-carriers-use-force-almost-50pc-more,48",

@@ -67,13 +67,21 @@ def test_changed_word_in_a_quote_fails_and_keeps_the_old_store(built) -> None:
     # the previous store still answers
     after = run_kg("query", "counts", "-f", "csv", store=store)
     assert after.returncode == 0
-    assert after.stdout.splitlines()[1].split(",")[4] == "33"  # claims
+    assert after.stdout.splitlines()[1].split(",")[4] == "37"  # claims
 
 
 def test_ambiguous_quote_asks_for_an_occurrence(built) -> None:
+    """The Cambridge photo caption is printed twice; the seed does not code it, so a statement
+    quoting it without saying which printing is added."""
     data, store = built
-    ann = data / "004_d57e7b97e3561e93.yaml"
-    edit(ann, "      occurrence: 1\n", "")
+    insert_after(data / NORFOLK, "statements", """  - speaker: cambridge-researchers
+    claim: taser-carriers-more-likely-assaulted
+    stance: agree
+    mode: reported
+    quote: >-
+      A new study by the University of Cambridge suggests police officers carrying Tasers are both
+      more likely to be assaulted and to use force against suspects.
+""")
     message = one_error_line(run_kg("build", str(data.parent), store=store))
     assert "quote occurs 2 times (at offsets 3956, 4139)" in message
     assert "occurrence: N" in message
@@ -229,8 +237,12 @@ def test_evidence_from_after_the_issue_date_is_refused(built) -> None:
     """The article cannot report figures for a period that ended after it was published."""
     data, store = built
     edit(data / NORFOLK, "  issued: unknown\n", "  issued: 2017-01-01\n")
+    # the seed gives no period a stated last day (only inferred months): state the CED statistics' one
+    edit(data / NORFOLK, "      label: the year to March 2018 ('last year')\n",
+         "      label: the year to March 2018 ('last year')\n      end: 2018-03-31\n")
     message = one_error_line(run_kg("build", str(data.parent), store=store))
-    assert f"{NORFOLK}:" in message and "after edp-norfolk-taser-call was issued (2017-01-01)" in message
+    assert f"{NORFOLK}:" in message
+    assert "the period ends 2018-03-31, after edp-norfolk-taser-call was issued (2017-01-01)" in message
 
 
 def test_a_claim_cannot_attack_itself(built) -> None:

@@ -75,15 +75,21 @@ def test_quotes_verify(any_store: Store) -> None:
 
 def test_parameterised_query(any_store: Store) -> None:
     named = queries.named("evidence-for-claim")
-    bindings = bind_params(named, {"claim": "roll-out-no-increase-in-force"}, any_store)
+    bindings = bind_params(named, {"claim": "taser-carriers-more-likely-use-force"}, any_store)
     rows = run(any_store, named, **bindings).values()
     assert [(r["polarity"], r["premise"], r["start"]) for r in rows] == [
-        ("contests", "Taser carriers use force more", 2027),
-        ("contests", "University of Cambridge Taser trial with City of London Police", 2027),
-        ("supports", "Officers must justify their force", 2861),
-        ("supports", "Taser training is not diluted", 2694),
+        ("contests", "Officers must justify their force", 2861),
+        ("contests", "Taser training is not diluted", 2694),
+        ("supports", "Taser carriers almost 50% more likely to use force", 4549),
+        ("supports", "Unarmed officers with a Taser carrier use force 19% more", 5019),
     ]
-    assert rows[1]["producedBy"] == "University of Cambridge researchers"
+    assert rows[0]["producedBy"] is None  # a claim has no producer
+    # the evidence beneath the 50% figure comes with its producer
+    bindings = bind_params(named, {"claim": "taser-carriers-use-force-almost-50pc-more"}, any_store)
+    trial = run(any_store, named, **bindings).values()
+    assert [(r["polarity"], r["premise"], r["start"], r["producedBy"]) for r in trial] == [
+        ("supports", "University of Cambridge Taser study with City of London Police", 4904,
+         "University of Cambridge researchers")]
 
 
 def test_unknown_id_is_an_error(any_store: Store) -> None:
@@ -165,11 +171,11 @@ def test_sub_select_binding_gives_the_same_rows(any_store: Store) -> None:
              "GROUP BY ?claim } }")
     claim = URIRef(ID + "claim/taser-for-every-frontline-officer")
     rows = run(any_store, parse(query, "inline", "<test>"), claim=claim).values()
-    assert rows == [{"claim": str(claim), "n": 5}]
+    assert rows == [{"claim": str(claim), "n": 3}]  # the Norfolk Federation, Symonds, Bailey
 
 
 @pytest.mark.parametrize("args", [
-    ("trace", "roll-out-no-increase-in-force"),
+    ("trace", "taser-carriers-more-likely-use-force"),
     ("check",),
     ("analyze",),
     ("query", "claims-by-stance", "-f", "csv"),

@@ -101,23 +101,14 @@ links:
     assert report["numbers"]["contradictions"] == 1 and report["ok"] is True
 
 
-def test_an_inferred_study_design_is_recorded_with_its_reason(tmp_path: Path, data_copy: Path) -> None:
-    ann = data_copy / "004_d57e7b97e3561e93.yaml"
-    text = ann.read_text(encoding="utf-8")
-    anchor_line = "    design: controlled-trial\n"
-    assert anchor_line in text
-    ann.write_text(text.replace(anchor_line, anchor_line + """    inferences:
-      - property: design
-        value: controlled-trial
-        reason: Officers were allocated to shifts and compared with unarmed shifts.
-        quote: researchers allocated a Taser-carrying officer to 400 frontline shifts
-""", 1), encoding="utf-8")
-    build(data_copy.parent, str(tmp_path / "store"))
-    with OxigraphStore(tmp_path / "store") as store:
-        found = sparql(store, """SELECT ?prop ?value ?reason ?exact WHERE {
-            ?e dct:identifier "cambridge-taser-trial" ; dkg:inference ?i .
-            ?i dkg:inferredProperty ?prop ; dkg:inferredValue ?value ; dkg:reason ?reason ;
-               dkg:quote/oa:hasSelector/oa:exact ?exact }""").values()
-    assert found == [{"prop": "https://w3id.org/debate-kg/ns#design", "value": "controlled-trial",
-                      "reason": "Officers were allocated to shifts and compared with unarmed shifts.",
+def test_an_inferred_study_design_is_recorded_with_its_reason(store: OxigraphStore) -> None:
+    """The seed itself now records the trial's design as an inference (the text does not name it)."""
+    found = sparql(store, """SELECT ?value ?reason ?exact WHERE {
+        ?e dct:identifier "cambridge-taser-trial" ; dkg:design dkg:ControlledTrial ; dkg:inference ?i .
+        ?i dkg:inferredProperty dkg:design ; dkg:inferredValue ?value ; dkg:reason ?reason ;
+           dkg:quote/oa:hasSelector/oa:exact ?exact }""").values()
+    reason = ("Researchers allocated a Taser-carrying officer to shifts and compared those shifts with "
+              "unarmed ones ('compared to just three on unarmed shifts'); the text does not call it a trial "
+              "or say the allocation was random, so not a randomised controlled trial.")
+    assert found == [{"value": "controlled-trial", "reason": reason,
                       "exact": "researchers allocated a Taser-carrying officer to 400 frontline shifts"}]

@@ -261,31 +261,37 @@ def test_partition_is_deterministic_for_a_seed_and_a_local_minimum() -> None:
 
 
 def test_seed_links_put_cambridge_against_the_federations(store) -> None:
-    """Every seed statement agrees (the seed will be re-annotated); the opposition is in the
-    attack links. Cambridge researchers agree twice with 'Taser carriers use force more' (T)
-    and once with 'Taser carriers are assaulted more' (As); T attacks 'Taser for every
-    frontline officer' (E) and 'Roll-out would not raise use of force' (R), R attacks T, As
-    attacks 'Taser protects the public' (Pp). Symonds: E twice, R once, Pp once, so
-    Cambridge-Symonds = -(2*2 [T->E] + 2*1 [T->R] + 1*2 [R->T] + 1*1 [As->Pp]) = -9;
-    the Norfolk Police Federation itself: E once, -(2*1) = -2."""
+    """The opposition is in the statements and in the links on them. The Cambridge researchers
+    agree twice with 'Carrying Taser increases use of force' (T), once with 'Carrying Taser makes
+    officers more likely to be assaulted' (As), and once each with the 50% (F50) and 19% (F19)
+    figures, which support T, and the twice-the-assaults figure (Tw), which supports As. Andy
+    Symonds disagrees twice with T and once with As, and agrees once each with 'Taser training is
+    not diluted' (Td) and 'Officers must justify their force' (J), which attack T. So
+    Cambridge-Symonds = 2*2*(1*-1) [T] + 1*1*(1*-1) [As] + 1*2*(1*1*-1) [F50->T] + the same
+    [F19->T] + 1*2*(-1*1*1) [Td->T] + the same [J->T] + 1*1*(1*1*-1) [Tw->As]
+    = -4 - 1 - 2 - 2 - 2 - 2 - 1 = -14. Nothing links Cambridge's claims to either call any more,
+    so that is the only conflict; the federations are in Symonds's coalition, not Cambridge's."""
     rows = discourse.statement_rows(store, "person")
     result = signed.structure(signed.table_from_rows(rows), signed.load_links(store), seed=0)
     edges = {(u, v): d for u, v, d in result.graph.edges(data=True)}
     conflicts = {tuple(sorted(e)): d["weight"] for e, d in edges.items() if d["weight"] < 0}
-    assert conflicts == {
-        ("andy-symonds", "cambridge-researchers"): -9.0,
-        ("cambridge-researchers", "graham-smith"): -4.0,  # T->E 2*1, As->Pp 1*2
-        ("cambridge-researchers", "norfolk-police-federation"): -2.0,
-        ("cambridge-researchers", "tvpf"): -2.0,
-        ("cambridge-researchers", "norfolk-constabulary-spokesman"): -1.0,  # As->Pp 1*1
-    }
+    assert conflicts == {("andy-symonds", "cambridge-researchers"): -14.0}
     assert result.via is not None
-    assert result.via["cambridge-researchers", "norfolk-police-federation"] == [
-        {"premise": "taser-carriers-more-likely-use-force", "conclusion": "taser-for-every-frontline-officer",
-         "polarity": "attack", "weight": -2.0}]
+    force = "taser-carriers-more-likely-use-force"
+    assert result.via["andy-symonds", "cambridge-researchers"] == [
+        {"claim": force, "weight": -4.0},
+        {"premise": "accompanying-officers-use-force-19pc-more", "conclusion": force, "polarity": "support",
+         "weight": -2.0},
+        {"premise": "officers-must-justify-force", "conclusion": force, "polarity": "attack", "weight": -2.0},
+        {"premise": "taser-carriers-use-force-almost-50pc-more", "conclusion": force, "polarity": "support",
+         "weight": -2.0},
+        {"premise": "taser-training-not-diluted", "conclusion": force, "polarity": "attack", "weight": -2.0},
+        {"claim": "taser-carriers-more-likely-assaulted", "weight": -1.0},
+        {"premise": "taser-carriers-twice-the-assaults", "conclusion": "taser-carriers-more-likely-assaulted",
+         "polarity": "support", "weight": -1.0}]
     group_of = {a: i for i, g in enumerate(result.coalitions) for a in g}
     cambridge, symonds = group_of["cambridge-researchers"], group_of["andy-symonds"]
-    assert cambridge != symonds == group_of["norfolk-police-federation"]
+    assert cambridge != symonds == group_of["norfolk-police-federation"] == group_of["tvpf"]
     # every negative tie runs between coalitions and no positive one does
     assert (result.frustration, result.polarisation) == (0.0, 1.0)
 
@@ -293,28 +299,35 @@ def test_seed_links_put_cambridge_against_the_federations(store) -> None:
 def test_seed_json_has_both_networks(kg) -> None:
     report = json.loads(kg("analyze", "-f", "json").output)
     assert report["polarisation"] == report["argument_polarisation"] == 1.0
-    assert report["dna_polarisation"] == 0.0  # DNA's network sees no disagreement in the seed
+    # DNA's network sees Symonds's three disagreements: 5 / (5 + 6 + 0), as in test_analyze
+    assert report["dna_polarisation"] == pytest.approx(5 / 11)
     assert report["settings"]["polarisation_from"] == "argument"
     assert "Doreian" in report["argument_method"]["reference"]
-    assert report["hedged"] == [] and report["declined"] == []
-    assert report["stance_counts"] == {"agree": 49}
+    assert report["hedged"] == []
+    assert report["declined"] == [{
+        "actor": "thames-valley-police", "label": "Thames Valley Police",
+        "claim": "taser-for-every-frontline-officer-who-wants-one",
+        "claim_label": "Taser for every frontline officer who wants one", "statements": 1}]
+    assert report["stance_counts"] == {"agree": 50, "declined": 1, "disagree": 3}
     edge = next(e for e in report["argument_edges"]
-                if (e["source"], e["target"]) == ("cambridge-researchers", "norfolk-police-federation"))
-    assert (edge["weight"], edge["congruence"], edge["conflict"]) == (-2.0, 0.0, 2.0)
-    assert edge["via"][0]["polarity"] == "attack"
+                if (e["source"], e["target"]) == ("andy-symonds", "cambridge-researchers"))
+    assert (edge["weight"], edge["congruence"], edge["conflict"]) == (-14.0, 0.0, 14.0)
+    assert edge["via"][0] == {"claim": "taser-carriers-more-likely-use-force", "weight": -4.0}
+    assert {"premise": "taser-training-not-diluted", "conclusion": "taser-carriers-more-likely-use-force",
+            "polarity": "attack", "weight": -2.0} in edge["via"]
     assert {"source", "target", "weight", "congruence", "conflict"} <= set(report["edges"][0])
     members = [c["members"] for c in report["argument_coalitions"]]
     assert ["cambridge-researchers"] in members
     org = json.loads(kg("analyze", "--actor", "organisation", "-f", "json").output)
     ties = {(e["source"], e["target"]): e["weight"] for e in org["argument_edges"]}
-    assert ties["cambridge-researchers", "norfolk-police-federation"] == -11.0  # Symonds speaks for it
+    assert ties["cambridge-researchers", "norfolk-police-federation"] == -14.0  # Symonds speaks for it
     assert org["argument_polarisation"] == 1.0
 
 
 def test_report_leads_with_the_argument_aware_network(kg) -> None:
     out = kg("analyze", "--top", "3").output
     assert out.index("Argument-aware actor network") < out.index("Discourse network (DNA")
-    assert "polarisation 1.000 (DNA's statement network: 0.000)" in out
+    assert "polarisation 1.000 (DNA's statement network: 0.455)" in out
     assert "Doreian, P. & Mrvar, A. (1996)" in out
     assert "hedged statements (0, not in DNA's network): none" in out
 
@@ -323,26 +336,37 @@ def test_signed_exports(kg, tmp_path: Path) -> None:
     out = tmp_path / "net"
     assert kg("analyze", "--export-dir", str(out), "-f", "json").exit_code == 0
     graph = nx.read_graphml(out / "actors-signed.graphml")
-    assert graph.edges["andy-symonds", "cambridge-researchers"]["weight"] == -9.0
+    assert graph.edges["andy-symonds", "cambridge-researchers"]["weight"] == -14.0
     assert graph.nodes["cambridge-researchers"]["coalition"] != graph.nodes["andy-symonds"]["coalition"]
     lines = (out / "actors-signed-edges.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "source,target,weight,congruence,conflict,via"
-    assert ("cambridge-researchers,norfolk-police-federation,-2.0,0.0,2.0,"
-            "taser-carriers-more-likely-use-force>taser-for-every-frontline-officer:attack") in lines
+    force = "taser-carriers-more-likely-use-force"
+    assert (f"andy-symonds,cambridge-researchers,-14.0,0.0,14.0,{force}"
+            f"|accompanying-officers-use-force-19pc-more>{force}:support"
+            f"|officers-must-justify-force>{force}:attack"
+            f"|taser-carriers-use-force-almost-50pc-more>{force}:support"
+            f"|taser-training-not-diluted>{force}:attack"
+            "|taser-carriers-more-likely-assaulted"
+            "|taser-carriers-twice-the-assaults>taser-carriers-more-likely-assaulted:support") in lines
 
 
 def test_hedged_and_declined_are_not_disagreements(data_copy: Path, tmp_path: Path, kg) -> None:
-    """The seed with three stances recoded: Symonds' 'roll-out would not necessarily lead to
-    an increase in use of force' hedged, the Norfolk spokesman declining on 'Taser protects the
-    public', and the Eastern Daily Press disagreeing that the threat of Taser usually suffices.
+    """The seed (which has Thames Valley Police declining on its federation's call) with three
+    stances recoded: Symonds' 'The training isn't diluted' hedged, the Norfolk spokesman
+    declining on 'Taser protects the public', and the Eastern Daily Press disagreeing that the
+    threat of Taser often suffices.
 
-    DNA: 47 statements (the hedged and declined ones left out, not made disagreements); the
-    EDP-spokesman tie on 'threat usually enough' becomes conflict 1.
-    Signed: Cambridge-Symonds = -(2*2 [T->E] + 2*0.5 [T->R] + 0.5*2 [R->T] + 1*1 [As->Pp]) = -7;
-    Cambridge-spokesman was -1 through As->Pp only, now 1*0 = 0: no tie."""
+    DNA: 51 statements (53 less the hedged and the declined ones, left out, not made
+    disagreements); the EDP-spokesman tie on 'threat often suffices' becomes conflict 1.
+    Signed: Cambridge-Symonds was -14 (test_seed_links_put_cambridge_against_the_federations),
+    with -2 from 'training not diluted' (Td) attacking 'carrying Taser increases use of force'
+    (T): now 0.5*2*(-1*1) = -1, so -13. Smith-spokesman was 4, all through 'protects the public'
+    (Pp): the same claim 2*1, and Pp supporting Smith's call 1*2; now 2*0 + 0*2 = 0: no tie.
+    Symonds-spokesman was 4: Pp 1*1, Pp -> Norfolk's call 1*1, 'Taser helps control violent
+    situations' 1*1 and its link to the call 1*1; now 2."""
     text = data_copy / "004_d57e7b97e3561e93.yaml"
     yaml = text.read_text(encoding="utf-8")
-    for speaker, claim, stance in (("andy-symonds", "roll-out-no-increase-in-force", "hedged"),
+    for speaker, claim, stance in (("andy-symonds", "taser-training-not-diluted", "hedged"),
                                    ("norfolk-constabulary-spokesman", "taser-protects-public", "declined"),
                                    ("eastern-daily-press", "taser-threat-usually-enough", "disagree")):
         old = f"  - speaker: {speaker}\n    claim: {claim}\n    stance: agree\n"
@@ -352,22 +376,25 @@ def test_hedged_and_declined_are_not_disagreements(data_copy: Path, tmp_path: Pa
     target = tmp_path / "store"
     build(data_copy.parent, str(target))
     report = json.loads(kg("analyze", "--aggregation", "subtract", "-f", "json", store=target).output)
-    assert report["statements"] == 47
-    assert report["stance_counts"] == {"agree": 46, "declined": 1, "disagree": 1, "hedged": 1}
+    assert report["statements"] == 51
+    assert report["stance_counts"] == {"agree": 47, "declined": 2, "disagree": 4, "hedged": 1}
     assert report["hedged"] == [{
-        "actor": "andy-symonds", "label": "Andy Symonds", "claim": "roll-out-no-increase-in-force",
-        "claim_label": "Roll-out would not raise use of force", "statements": 1}]
+        "actor": "andy-symonds", "label": "Andy Symonds", "claim": "taser-training-not-diluted",
+        "claim_label": "Taser training is not diluted", "statements": 1}]
     assert [(e["actor"], e["claim"]) for e in report["declined"]] == [
-        ("norfolk-constabulary-spokesman", "taser-protects-public")]
+        ("norfolk-constabulary-spokesman", "taser-protects-public"),
+        ("thames-valley-police", "taser-for-every-frontline-officer-who-wants-one")]
     claims = {c["id"]: c for c in report["claims"]}
-    assert claims["roll-out-no-increase-in-force"]["disagree"] == []  # hedged is not disagree
+    assert claims["taser-training-not-diluted"]["disagree"] == []  # hedged is not disagree
     assert claims["taser-protects-public"]["disagree"] == []
+    assert claims["taser-for-every-frontline-officer-who-wants-one"]["disagree"] == []
     assert claims["taser-threat-usually-enough"]["disagree"] == ["eastern-daily-press"]
     dna = {(e["source"], e["target"]): e for e in report["edges"]}
     assert dna["eastern-daily-press", "norfolk-constabulary-spokesman"] == {
         "source": "eastern-daily-press", "target": "norfolk-constabulary-spokesman",
         "weight": -1.0, "congruence": 0.0, "conflict": 1.0}
     ties = {(e["source"], e["target"]): e["weight"] for e in report["argument_edges"]}
-    assert ties["andy-symonds", "cambridge-researchers"] == -7.0
-    assert ("cambridge-researchers", "norfolk-constabulary-spokesman") not in ties
+    assert ties["andy-symonds", "cambridge-researchers"] == -13.0
+    assert ("graham-smith", "norfolk-constabulary-spokesman") not in ties
+    assert ties["andy-symonds", "norfolk-constabulary-spokesman"] == 2.0
     assert ties["eastern-daily-press", "norfolk-constabulary-spokesman"] == -1.0

@@ -29,9 +29,10 @@ TRIPLES_2K_SEED5 = 2146  # what kg synth --triples 2000 --seed 5 writes (whole s
 # synthetic one may each have some the other lacks; any other predicate both must have.
 OPTIONAL = {
     "actor": {"dkg:honorific", "dkg:note", "org:subOrganizationOf"},
+    "claim": {"dkg:note"},
     "debate": {"dct:description"},
     "evidence": {"dkg:note", "dkg:periodStart", "dkg:periodEnd", "dkg:periodLabel", "dkg:place",
-                 "dkg:sampleUnit", "dkg:studySite"},
+                 "dkg:sampleUnit", "dkg:studySite", "dkg:inference"},
     "link": {"dkg:note"},
     "post": {"dkg:attestedIn", "dkg:titleAsWritten"},
     "quantity": {"dkg:baseline", "dkg:numerator", "dkg:place"},

@@ -56,11 +56,14 @@ FULL_EDGE_COUNTS = {
     "links": "SELECT (COUNT(*) AS ?n) WHERE { ?l a dkg:ArgumentLink ; dkg:premise ?p ; dkg:conclusion ?c }",
 }
 # Actor pairs (a < b) that took the same / opposite stance on some claim, joining distinct
-# actor-claim-stance rows first.
+# actor-claim-stance rows first. Agree and disagree only: a hedged or declined statement takes
+# no side (as in DNA's networks; dkg:Declined, dkg:Hedged).
 ACTOR_PAIRS = """
 SELECT (COUNT(DISTINCT CONCAT(STR(?a), " ", STR(?b))) AS ?n) WHERE {
-  { SELECT DISTINCT ?a ?c ?sa WHERE { ?x dkg:speaker ?a ; dkg:claim ?c ; dkg:stance ?sa } }
-  { SELECT DISTINCT ?b ?c ?sb WHERE { ?y dkg:speaker ?b ; dkg:claim ?c ; dkg:stance ?sb } }
+  { SELECT DISTINCT ?a ?c ?sa WHERE { ?x dkg:speaker ?a ; dkg:claim ?c ; dkg:stance ?sa
+                                      VALUES ?sa { dkg:Agree dkg:Disagree } } }
+  { SELECT DISTINCT ?b ?c ?sb WHERE { ?y dkg:speaker ?b ; dkg:claim ?c ; dkg:stance ?sb
+                                      VALUES ?sb { dkg:Agree dkg:Disagree } } }
   FILTER(STR(?a) < STR(?b) && ?sa %s ?sb)
 }"""
 
@@ -83,8 +86,8 @@ def expected_counts(store: Store) -> dict[str, tuple[int, int]]:
 
 def test_each_view_has_the_graphs_nodes_and_edges(store: OxigraphStore) -> None:
     expected = expected_counts(store)
-    # The seed debate's real numbers: 22 actors + 33 claims + 49 statements + 9 evidence + 2 sources.
-    assert expected == {"full": (115, 250), "arguments": (42, 39), "actors": (11, 10)}
+    # The seed debate's real numbers: 22 actors + 37 claims + 54 statements + 8 evidence + 2 sources.
+    assert expected == {"full": (123, 260), "arguments": (45, 32), "actors": (12, 10)}
     for build_view in (full_view, arguments_view, actors_view):
         view = build_view(store)
         assert (len(view.nodes), len(view.edges)) == expected[view.name], view.name
@@ -94,14 +97,13 @@ def test_arguments_view_points_at_what_is_supported(store: OxigraphStore) -> Non
     view = arguments_view(store)
     poll = ID + "evidence/ipsos-mori-public-poll"
     targets = sorted(e.target.rsplit("/", 1)[-1] for e in view.edges if e.source == poll)
-    assert targets == ["public-backs-officers-carrying-taser", "taser-for-every-frontline-officer",
-                       "taser-no-deterrent-to-approaching-police"]
+    assert targets == ["public-backs-officers-carrying-taser", "taser-no-deterrent-to-approaching-police"]
     assert {e.relation for e in view.edges if e.source == poll} == {"support"}
     attacks = sorted((e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1])
                      for e in view.edges if e.relation == "attack")
-    assert len(attacks) == 5
-    assert ("taser-carriers-more-likely-use-force", "taser-for-every-frontline-officer") in attacks
-    # The poll holds up three claims directly, and everything resting on those in turn.
+    assert len(attacks) == 2
+    assert ("taser-training-not-diluted", "taser-carriers-more-likely-use-force") in attacks
+    # The poll holds up two claims directly, and everything resting on those in turn.
     assert view.nodes[poll].weight > view.nodes[ID + "claim/taser-voluntary"].weight
     info = dict(view.nodes[poll].info)
     assert info["quote"] == f"“a public poll which showed {POLL_QUOTE}”"
@@ -109,18 +111,23 @@ def test_arguments_view_points_at_what_is_supported(store: OxigraphStore) -> Non
     assert info["offsets"] == "533–639"
     assert info["produced by"] == "Ipsos MORI"
     root = dict(view.nodes[ID + f"claim/{ROOT_CLAIM}"].info)
-    assert root["in this view"] == "supported by 13, attacked by 1"
+    assert root["in this view"] == "supported by 7"
 
 
 def test_actors_view_sizes_by_statements_and_links_agreement(store: OxigraphStore) -> None:
     view = actors_view(store)
     graham, andy = ID + "actor/graham-smith", ID + "actor/andy-symonds"
-    assert view.nodes[graham].weight == 13 and view.nodes[andy].weight == 12
+    assert view.nodes[graham].weight == 14 and view.nodes[andy].weight == 15
     tie = next(e for e in view.edges if {e.source, e.target} == {graham, andy})
     assert tie.relation == "agree"
-    assert dict(tie.info)["agree on"] == ("Officers face more violence; Taser for every frontline officer; "
-                                          "Taser lets officers protect the public")
-    assert tie.width == pytest.approx(1.0 + 1.5 * math.log2(3))
+    assert dict(tie.info)["agree on"] == "Taser lets officers protect the public"
+    assert tie.width == pytest.approx(1.0)
+    cambridge = ID + "actor/cambridge-researchers"
+    tie = next(e for e in view.edges if {e.source, e.target} == {andy, cambridge})
+    assert tie.relation == "disagree"
+    assert dict(tie.info)["disagree on"] == ("Carrying Taser increases use of force; "
+                                             "Carrying Taser makes officers more likely to be assaulted")
+    assert tie.width == pytest.approx(1.0 + 1.5 * math.log2(2))
 
 
 def test_claim_view_holds_the_claims_evidence(store: OxigraphStore) -> None:
@@ -129,15 +136,16 @@ def test_claim_view_holds_the_claims_evidence(store: OxigraphStore) -> None:
     direct = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?l dkg:conclusion <{claim}> ; dkg:premise ?p }}")
     links_in = [e for e in view.edges if e.relation in ("support", "attack")]
     said = [e for e in view.edges if e.relation in ("agree", "disagree")]
-    assert len(links_in) == direct == 14
+    assert len(links_in) == direct == 7
     assert all(e.target == str(claim) for e in links_in)
     statements = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s dkg:claim <{claim}> }}")
-    assert len([e for e in said if e.target == str(claim)]) == statements == 5
+    assert len([e for e in said if e.target == str(claim)]) == statements == 3
     deeper = claim_view(store, claim, depth=3)
     assert set(view.nodes) < set(deeper.nodes)
-    assert (len(deeper.nodes), len(deeper.edges)) == (53, 60)
+    assert (len(deeper.nodes), len(deeper.edges)) == (26, 27)
     assert len(deeper.edges) == trace_edges(trace(store, claim, 3)["claim"])
-    assert ID + "evidence/cambridge-taser-trial" in deeper.nodes  # behind 'Taser carriers use force more'
+    anecdote = ID + "evidence/anecdote-assault-after-taser-check"
+    assert anecdote in deeper.nodes and anecdote not in view.nodes  # behind 'Offenders attack officers...'
 
 
 def trace_edges(node: dict) -> int:
@@ -154,7 +162,7 @@ def test_a_kind_keeps_its_colour_from_view_to_view(store: OxigraphStore) -> None
     from kg.render.views import build_view
 
     arguments = kind_colours(build_view(store, "arguments"))
-    claim = kind_colours(claim_view(store, URIRef(ID + "claim/roll-out-no-increase-in-force")))
+    claim = kind_colours(claim_view(store, URIRef(ID + "claim/taser-carriers-more-likely-use-force")))
     assert ("claim", "Policy claim") not in claim
     for kind in ("Factual claim", "Quantitative claim"):
         assert claim[("claim", kind)] == arguments[("claim", kind)]
@@ -181,7 +189,7 @@ def test_page_data_cannot_close_its_script_block() -> None:
 def test_kg_viz_all_writes_the_views_and_says_where(kg, tmp_path: Path) -> None:
     result = kg("viz", "--all", "-o", str(tmp_path / "views"))
     assert result.exit_code == 0, result.output
-    for name, (nodes, edges) in {"full": (115, 250), "arguments": (42, 39), "actors": (11, 10)}.items():
+    for name, (nodes, edges) in {"full": (123, 260), "arguments": (45, 32), "actors": (12, 10)}.items():
         path = tmp_path / "views" / f"{name}.html"
         assert path.is_file()
         assert f"wrote {path} ({name}: {nodes} nodes, {edges} links" in result.stderr
@@ -195,7 +203,7 @@ def test_memory_store_draws_the_same_views(kg, tmp_path: Path) -> None:
     out = tmp_path / "full.html"
     result = kg("viz", "--store", "memory", "--data", str(SEED_DATA), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert f"wrote {out} (full: 115 nodes, 250 links" in result.stderr
+    assert f"wrote {out} (full: 123 nodes, 260 links" in result.stderr
 
 
 def test_kg_viz_open_hands_the_file_to_the_browser(kg, tmp_path: Path, monkeypatch) -> None:
@@ -220,7 +228,8 @@ def test_kg_viz_claim_and_errors(kg, tmp_path: Path) -> None:
     assert folder.exit_code == 2 and "give -o a folder" in folder.stderr
     not_claim = kg("viz", "--claim", "graham-smith", "-o", str(out))
     assert not_claim.exit_code == 2 and "is not a claim" in not_claim.stderr
-    words = kg("viz", "--claim", "taser for every frontline officer", "-o", str(tmp_path / "words.html"))
+    words = kg("viz", "--claim", "every frontline officer should be armed with Taser",
+               "-o", str(tmp_path / "words.html"))
     assert words.exit_code == 0, words.stderr
     assert "claim-taser-for-every-frontline-officer" not in words.stderr  # -o named the file
     assert (tmp_path / "words.html").read_bytes() == out.read_bytes()  # the same claim's tree
@@ -352,7 +361,7 @@ def test_search_and_legend_filter(browser, seed_views) -> None:
         page.page.press("#kg-search", "Enter")
         assert page.js("() => kgViz.network.getSelectedNodes()") == [ID + "evidence/ipsos-mori-public-poll"]
         page.page.locator("#kg-legend-edges .legend-item[data-relation='attack']").click()
-        assert page.js("() => kgViz.edges.get({filter: e => e.hidden}).length") == 5
+        assert page.js("() => kgViz.edges.get({filter: e => e.hidden}).length") == 2
         page.page.locator("#kg-legend-nodes .legend-item[data-kind='Survey']").click()
         assert page.js("() => kgViz.nodes.get({filter: n => n.hidden}).length") == 2
     finally:
