@@ -164,7 +164,7 @@ def test_seed_coalitions_person_and_organisation(kg) -> None:
 
 def test_report_names_the_coalition_and_what_contests_it(seed_store: Path) -> None:
     result = CliRunner().invoke(main, ["analyze", "--top", "4"],
-                                env={"KG_STORE": str(seed_store), "COLUMNS": "250"})
+                                env={"KG_STORE": str(seed_store), "COLUMNS": "320"})
     assert result.exit_code == 0, result.output
     out = result.output
     assert "1. Andy Symonds, Norfolk Police Federation, Simon Bailey (3 actors)" in out
