@@ -213,3 +213,15 @@ def test_exports_parse_back(kg, tmp_path: Path) -> None:
 def test_bad_options_are_one_line_errors(kg, args: tuple[str, ...], message: str) -> None:
     result = kg("analyze", *args)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_the_seed_analysis_sees_the_disagreement(kg) -> None:
+    """What the issue asked of `kg analyze -f json` on the seed debate, in one place."""
+    report = json.loads(kg("analyze", "-f", "json").output)
+    assert report["polarisation"] == 1.0 and report["settings"]["polarisation_from"] == "argument"
+    assert report["dna_polarisation"] == pytest.approx(5 / 11)
+    ties = {frozenset((e["source"], e["target"])): e for e in report["argument_edges"]}
+    tie = ties[frozenset(("cambridge-researchers", "andy-symonds"))]
+    assert (tie["weight"], tie["conflict"] > 0) == (-14.0, True)
+    main = next(c for c in report["claims"] if c["id"] == "taser-for-every-frontline-officer")
+    assert 0.0 < main["strength"] < 1.0 and main["status"] == "accepted"
