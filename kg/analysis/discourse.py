@@ -47,6 +47,19 @@ ONE_MODE_NORMALISATIONS = ("no", "average", "jaccard", "cosine")
 NO_DATE = np.datetime64("NaT", "D")
 
 
+def in_period(day: np.ndarray, start: date | None, end: date | None) -> np.ndarray | None:
+    """Which of the ``day`` values lie in ``start <= day <= end`` (either bound may be open);
+    undated ones are out as soon as a bound is given. None: no bound, everything is in."""
+    if start is None and end is None:
+        return None
+    mask = ~np.isnat(day)
+    if start is not None:
+        mask &= day >= np.datetime64(start, "D")
+    if end is not None:
+        mask &= day <= np.datetime64(end, "D")
+    return mask
+
+
 @dataclass(frozen=True)
 class StatementTable:
     """Statements as parallel arrays over fixed actor and claim index spaces.
@@ -75,14 +88,8 @@ class StatementTable:
     def between(self, start: date | None = None, end: date | None = None) -> StatementTable:
         """Statements dated ``start <= day <= end`` (either bound may be open); undated ones are
         dropped as soon as a bound is given, since they cannot be placed in time."""
-        if start is None and end is None:
-            return self
-        mask = ~np.isnat(self.day)
-        if start is not None:
-            mask &= self.day >= np.datetime64(start, "D")
-        if end is not None:
-            mask &= self.day <= np.datetime64(end, "D")
-        return self.select(mask)
+        mask = in_period(self.day, start, end)
+        return self if mask is None else self.select(mask)
 
     def stance_counts(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """``(P, D)``: agree and disagree statement counts, actors x claims (duplicates add up)."""

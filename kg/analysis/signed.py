@@ -66,7 +66,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from kg.analysis import discourse
-from kg.analysis.discourse import NO_DATE, OneMode, StatementRow
+from kg.analysis.discourse import NO_DATE, OneMode, StatementRow, in_period
 from kg.queries import runner
 
 if TYPE_CHECKING:
@@ -115,14 +115,8 @@ class SignedTable:
 
     def between(self, start: date | None = None, end: date | None = None) -> SignedTable:
         """Statements dated ``start <= day <= end``, as :meth:`StatementTable.between`."""
-        if start is None and end is None:
-            return self
-        mask = ~np.isnat(self.day)
-        if start is not None:
-            mask &= self.day >= np.datetime64(start, "D")
-        if end is not None:
-            mask &= self.day <= np.datetime64(end, "D")
-        return self.select(mask)
+        mask = in_period(self.day, start, end)
+        return self if mask is None else self.select(mask)
 
     def sign_parts(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """``(S+, S-)``: actors x claims sums of the positive signs and of the absolute negative
