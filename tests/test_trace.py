@@ -207,3 +207,51 @@ def test_trace_all_fits_80_columns_most_contested_first(seed_store: Path) -> Non
     assert rows[0].startswith("Carrying Taser increases use of force")  # the most opposition
     assert all("…" not in row or row.split("…")[0][-1] != " " for row in rows)  # cut at a word
     assert "Norfolk Taser fired in fewer than one in ten…" in rows[9]
+
+
+def _trace_cli(seed_store: Path, *args: str) -> list[str]:
+    result = CliRunner().invoke(main, ["trace", *args], env={"COLUMNS": "80", "KG_STORE": str(seed_store)})
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_the_first_screen_answers_the_question(seed_store: Path) -> None:
+    """At 80 columns, the first 15 lines say who is for and against, the evidence on each side,
+    and the sources by title, publisher and date."""
+    head = _trace_cli(seed_store, "taser-for-every-frontline-officer-who-wants-one")[:15]
+    assert max(len(line) for line in head) <= 80
+    assert head[0] == "Taser for every frontline officer who wants one — policy claim"
+    assert head[2] == "For: 2 actors, 3 statements — Graham Smith, Thames Valley Police Federation"
+    assert head[3] == "Against: nobody"
+    assert head[4] == "Declined to say: 1 actor, 1 statement — Thames Valley Police"
+    assert head[5].startswith("Evidence for: 2 (1 survey, 1 testimony); strongest: Ipsos MORI public poll")
+    assert head[6] == "Evidence against: none"
+    assert head[7] == "Claims: 3 supporting, 0 attacking"
+    assert head[9] == "Sources (2):"
+    assert head[10] == "[S1] Fresh calls to… — Eastern Daily Press, not before 2018-04-01 (inferred)"
+    assert head[11].startswith("[S2] Tasers should")
+    assert "publisher not stated, 2016-03-01 to 2016-12-31" in head[11]
+    tree = _trace_cli(seed_store, "taser-for-every-frontline-officer")
+    assert any("[S1] " in line and "–" in line for line in tree)  # quotes cite S1 and offsets
+
+
+def test_the_summary_and_sources_are_in_the_json(store) -> None:
+    claim = URIRef(ID + "claim/taser-carriers-more-likely-use-force")
+    result = trace(store, claim, 3)
+    summary = result["summary"]
+    assert summary["stances"]["agree"] == {"statements": 2, "actors": ["University of Cambridge researchers"]}
+    assert summary["stances"]["disagree"]["actors"] == ["Andy Symonds"]
+    assert summary["evidence_for"]["strongest"]["id"] == "cambridge-taser-trial"
+    assert sorted(summary["claims_against"]) == ["Officers must justify their force",
+                                                 "Taser training is not diluted"]
+    assert [s["id"] for s in result["sources"]] == ["edp-norfolk-taser-call"]
+
+
+def test_branch_limits_and_depth_cuts_are_marked(seed_store: Path) -> None:
+    limited = "\n".join(_trace_cli(seed_store, "taser-for-every-frontline-officer", "--limit", "1"))
+    assert "… and 2 more statements (--limit 0 for all)" in limited
+    assert "more supporting or attacking links (--limit 0 for all)" in limited
+    cut = "\n".join(_trace_cli(seed_store, "taser-carriers-more-likely-use-force", "--depth", "1"))
+    assert "link(s) below, past the depth cut: --depth 2" in cut
+    whole = "\n".join(_trace_cli(seed_store, "taser-carriers-more-likely-use-force"))
+    assert "past the depth cut" not in whole

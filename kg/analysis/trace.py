@@ -70,10 +70,14 @@ class _Subtree:
         self.claims: dict[str, dict[str, Any]] = {}
         self.links: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.expand_under: dict[str, str] = {}  # claim -> the link under which it is expanded
+        self.below: dict[str, int] = {}  # claim at the depth cut -> links under it not followed
         evidence: list[URIRef] = []
         frontier = [URIRef(root)]
         for level in range(depth + 1):
             self.claims.update({r["node"]: r for r in self.fetch("trace-claims", frontier)})
+            if level == depth:
+                for link in self.fetch("trace-links", frontier):
+                    self.below[link["node"]] = self.below.get(link["node"], 0) + 1
             if level == depth or not frontier:
                 break
             following: list[URIRef] = []
@@ -96,6 +100,8 @@ class _Subtree:
                   for group in rows.values() for row in group if row["quote"]}
         quotes.update(link["quote"] for group in self.links.values() for link in group)
         self.quotes = {r["node"]: r for r in self.fetch("trace-quotes", [URIRef(q) for q in sorted(quotes)])}
+        sources = sorted({q["src"] for q in self.quotes.values()})
+        self.sources = self.fetch("trace-sources", [URIRef(s) for s in sources])
         named = {row[key] for key in ("producedBy", "commissionedBy", "design", "site")
                  for group in self.evidence.values() for row in group if row[key]}
         named.update(st["mode"] for group in self.statements.values() for st in group if st["mode"])
@@ -158,6 +164,8 @@ class _Subtree:
         }
         if node["seen"]:
             return node
+        if iri in self.below:
+            node["more_below"] = self.below[iri]  # links under it the depth cut left out
         quantities = self.quantity_list(iri)
         node["quantity"] = quantities[0] if quantities else None
         node["number_checks"] = [
@@ -201,7 +209,74 @@ def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH) -> 
     subtree = _Subtree(graph_store, URIRef(claim_iri), depth)
     if str(claim_iri) not in subtree.claims:
         raise KgError(f"no claim {claim_iri}")
-    return {"claim": subtree.claim_node(str(claim_iri)), "depth": depth}
+    root = subtree.claim_node(str(claim_iri))
+    sources = [{"id": s["id"], "title": s["title"], "publisher": s["publisher"], "issued": s["issued"],
+                "earliest": s["earliest"], "latest": s["latest"], "url": s["url"]} for s in subtree.sources]
+    scores = _kind_scores(graph_store)
+    return {"claim": root, "depth": depth, "sources": sources, "summary": summarise(root, scores)}
+
+
+def _kind_scores(graph_store: Store) -> dict[str, float]:
+    """Base scores of evidence kinds and study designs by label (lower case), from the ontology's
+    score table, to name the strongest evidence in a trace's summary."""
+    from kg.analysis.strength import load_table
+
+    table = load_table(graph_store)
+    return {t.label.lower(): t.score for t in table.terms.values()}
+
+
+def _walk(node: dict[str, Any], sign: int, found: dict[str, dict[str, Any]]) -> None:
+    """Evidence beneath ``node`` with the sign of its path from the root: support keeps the side,
+    attack turns it (evidence for a claim that attacks the root is evidence against the root)."""
+    for link in node.get("links", []):
+        side = sign if link["polarity"] == "support" else -sign
+        premise = link["premise"]
+        if premise["type"] == "evidence":
+            found.setdefault(f"{premise['iri']}|{side}", {**premise, "side": side})
+        elif not premise.get("seen"):
+            _walk(premise, side, found)
+
+
+def summarise(root: dict[str, Any], scores: dict[str, float]) -> dict[str, Any]:
+    """What the first screen of a trace says: who is for and against (by stance, most active
+    first), the evidence on each side by kind with the strongest item (by the ontology's base
+    scores), the claims on each side, and the number checks by verdict."""
+    by_stance: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for st in root.get("statements", []):
+        by_stance[st["stance"]][st["speaker"]["label"]] += 1
+    stances = {stance: {"statements": sum(who.values()),
+                        "actors": [a for a, _ in sorted(who.items(), key=lambda kv: (-kv[1], kv[0]))]}
+               for stance, who in by_stance.items()}
+    found: dict[str, dict[str, Any]] = {}
+    _walk(root, 1, found)
+
+    def side(sign: int) -> dict[str, Any]:
+        items = [e for e in found.values() if e["side"] == sign]
+        kinds: dict[str, int] = defaultdict(int)
+        for e in items:
+            kinds[e["kind"]] += 1
+
+        def score(e: dict[str, Any]) -> float:
+            return scores.get(str(e.get("design") or "").lower(), scores.get(str(e["kind"]).lower(), 0.0))
+
+        strongest = max(items, key=lambda e: (score(e), e.get("sample_size") or 0, e["label"]), default=None)
+        return {"count": len(items), "kinds": dict(sorted(kinds.items())),
+                "strongest": {"id": strongest["id"], "label": strongest["label"], "kind": strongest["kind"],
+                              "design": strongest.get("design")} if strongest else None}
+
+    links = root.get("links", [])
+    checks: dict[str, int] = defaultdict(int)
+    for c in root.get("number_checks", []):
+        checks[c["verdict"]] += 1
+    return {
+        "stances": stances,
+        "evidence_for": side(1), "evidence_against": side(-1),
+        "claims_for": [link["premise"]["label"] for link in links
+                       if link["polarity"] == "support" and link["premise"]["type"] == "claim"],
+        "claims_against": [link["premise"]["label"] for link in links
+                           if link["polarity"] == "attack" and link["premise"]["type"] == "claim"],
+        "number_checks": dict(checks),
+    }
 
 
 def _words(text: str) -> set[str]:

@@ -17,7 +17,7 @@ from kg.cli.common import data_option, open_store, store_option
 from kg.model.errors import KgError
 from kg.model.escape import csv_cell
 from kg.render import claims_table
-from kg.render.trace import markdown, tree
+from kg.render.trace import DEFAULT_LIMIT, markdown, summary_lines, tree
 
 ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidence", "supporting_claims",
                "attacking_claims", "evidence_beneath", "producers", "sources", "actors_for",
@@ -34,10 +34,12 @@ ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidenc
 @click.option("--sort", "sort_by", type=click.Choice(ALL_COLUMNS), default=None,
               help="--all: sort by this column (numbers and flags descending); default: most contested "
                    "first.")
+@click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
+              help="Statements and links shown per branch of the tree (0: all); JSON always has all.")
 @store_option
 @data_option
 def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | None, sort_by: str | None,
-                  store_spec: str | None, data_dir: Path) -> None:
+                  limit: int, store_spec: str | None, data_dir: Path) -> None:
     """Trace what backs or contests CLAIM: who agrees and disagrees (with quotes, sources and
     offsets), the evidence with its numbers, the claims that support or attack it (to --depth,
     each claim shown once) and the number checks.
@@ -67,7 +69,11 @@ def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | No
     elif fmt == "markdown":
         click.echo(markdown(result), nl=False)
     else:
-        Console(highlight=False).print(tree(result))
+        console = Console(highlight=False)
+        for line in summary_lines(result, console.width):
+            console.print(line, markup=False, highlight=False)
+        console.print()
+        console.print(tree(result, limit))
 
 
 def _print_all(rows: list[dict], fmt: str, sort_by: str | None) -> None:

@@ -26,11 +26,109 @@ STANCE_HEADING = {"agree": "agrees", "disagree": "disagrees", "hedged": "hedges"
 STANCE_COLOUR = {"agree": "green", "disagree": "red", "hedged": "yellow", "declined to say": "dim"}
 
 
-def where(quote: dict[str, Any] | None) -> str:
-    """``file [start–end]`` for a quote (offsets in code points, end exclusive)."""
+DEFAULT_LIMIT = 10  # children shown per branch of the tree before "… and N more"
+SOURCES_LISTED = 5  # sources named in the summary
+
+
+def where(quote: dict[str, Any] | None, cite: dict[str, str] | None = None) -> str:
+    """Where a quote is: ``[S1] start–end`` when the source has a label in ``cite`` (the
+    summary lists S1 by title, publisher and date), else ``file [start–end]``; offsets in code
+    points, end exclusive."""
     if not quote:
         return ""
+    if cite and quote.get("source") in cite:
+        return f"[{cite[quote['source']]}] {quote['start']}–{quote['end']}"
     return f"{quote.get('file') or quote.get('source', '')} [{quote['start']}–{quote['end']}]"
+
+
+def source_labels(result: dict[str, Any]) -> dict[str, str]:
+    """``S1``, ``S2``... for the sources a trace quotes, in the order the summary lists them."""
+    return {s["id"]: f"S{i}" for i, s in enumerate(result.get("sources", []), 1)}
+
+
+def _cut(text: str, width: int) -> str:
+    flat = " ".join(str(text).split())
+    if len(flat) <= width:
+        return flat
+    head = flat[: width - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" ,;:-–—") + "…"
+
+
+def _names(names: list[str], width: int) -> str:
+    """As many names as fit in ``width``, then '… and N more'."""
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        rest = len(names) - i - 1
+        tail = f", … and {rest} more" if rest else ""
+        if len(", ".join([*shown, name]) + tail) > width and shown:
+            return ", ".join(shown) + f", … and {len(names) - len(shown)} more"
+        shown.append(name)
+    return ", ".join(shown)
+
+
+def _when(source: dict[str, Any]) -> str:
+    """A source's date, or the bounds the text implies (marked inferred), or 'date not stated'."""
+    if source.get("issued"):
+        return str(source["issued"])
+    low, high = source.get("earliest"), source.get("latest")
+    if low and high:
+        return f"{low} to {high} (inferred)"
+    if low or high:
+        return (f"not before {low}" if low else f"not after {high}") + " (inferred)"
+    return "date not stated"
+
+
+def _source_line(source: dict[str, Any], label: str, width: int) -> str:
+    """``  [S1] Title — Publisher, date``: the title is cut first, so publisher and date show."""
+    lead = f"[{label}] "
+    tail = f" — {source.get('publisher') or 'publisher not stated'}, {_when(source)}"
+    return lead + _cut(source["title"], max(16, width - len(lead) - len(tail))) + tail
+
+
+STANCE_SIDE = {"agree": "For", "disagree": "Against", "hedged": "Hedged",
+               "declined to say": "Declined to say"}
+
+
+def summary_lines(result: dict[str, Any], width: int = 80) -> list[str]:
+    """The first screen of a trace: the claim, who is for and against, the evidence and claims on
+    each side, the number checks and the sources, each line cut to ``width``."""
+    root, summary = result["claim"], result.get("summary") or {}
+    out = [f"{root['label']} — {root['kind'].lower()}", f"“{root['text']}”"]
+    stances = summary.get("stances", {})
+    for stance, side in STANCE_SIDE.items():
+        entry = stances.get(stance)
+        if entry is None and stance not in ("agree", "disagree"):
+            continue
+        if entry is None:
+            out.append(f"{side}: nobody")
+            continue
+        n = len(entry["actors"])
+        head = f"{side}: {n} actor{'s' if n != 1 else ''}, {entry['statements']} statement" \
+               f"{'s' if entry['statements'] != 1 else ''} — "
+        out.append(head + _names(entry["actors"], width - len(head)))
+    for key, side in (("evidence_for", "Evidence for"), ("evidence_against", "Evidence against")):
+        ev = summary.get(key) or {"count": 0}
+        if not ev["count"]:
+            out.append(f"{side}: none")
+            continue
+        kinds = ", ".join(f"{n} {kind.lower()}" for kind, n in ev["kinds"].items())
+        strongest = ev["strongest"]
+        what = strongest["design"] or strongest["kind"].lower()
+        out.append(f"{side}: {ev['count']} ({kinds}); strongest: {strongest['label']} ({what})")
+    out.append(f"Claims: {len(summary.get('claims_for', []))} supporting, "
+               f"{len(summary.get('claims_against', []))} attacking")
+    checks = summary.get("number_checks") or {}
+    out.append("Number checks: " + (", ".join(f"{n} {v}" for v, n in sorted(checks.items()))
+                                    if checks else "none on this claim"))
+    sources = result.get("sources", [])
+    labels = source_labels(result)
+    out.append(f"Sources ({len(sources)}):")
+    for s in sources[:SOURCES_LISTED]:
+        out.append(_source_line(s, labels[s["id"]], width))
+    if len(sources) > SOURCES_LISTED:
+        out.append(f"  … and {len(sources) - SOURCES_LISTED} more (kg trace -f json lists them all)")
+    return [line[: len(line) - len(line.lstrip())] + _cut(line, width - (len(line) - len(line.lstrip())))
+            for line in out]
 
 
 def number(q: dict[str, Any]) -> str:
@@ -52,56 +150,99 @@ def _statement_lines(node: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
         yield st["stance"], st
 
 
-def tree(result: dict[str, Any]) -> Tree:
-    """A rich Tree of the trace, escaped."""
+class _Context:
+    """What the tree remembers while it is drawn: source labels, the short label of each claim
+    and evidence item already printed in full, the per-branch limit and the depth asked."""
+
+    def __init__(self, result: dict[str, Any], limit: int):
+        self.cite = source_labels(result)
+        self.limit = limit
+        self.depth = result.get("depth", 0)
+        self.printed: dict[str, str] = {}  # node iri -> "C2" / "E1"
+
+    def label(self, node: dict[str, Any]) -> tuple[str, bool]:
+        """The node's short label, and whether it was printed in full before."""
+        key = node.get("iri") or node["id"]
+        if key in self.printed:
+            return self.printed[key], True
+        prefix = "E" if node.get("type") == "evidence" else "C"
+        label = f"{prefix}{sum(1 for v in self.printed.values() if v[0] == prefix) + 1}"
+        self.printed[key] = label
+        return label, False
+
+    def shown(self, items: list[Any]) -> tuple[list[Any], int]:
+        """The first ``limit`` items of a branch (all with limit 0) and how many are left out."""
+        if self.limit <= 0 or len(items) <= self.limit:
+            return items, 0
+        return items[: self.limit], len(items) - self.limit
+
+
+def tree(result: dict[str, Any], limit: int = DEFAULT_LIMIT) -> Tree:
+    """A rich Tree of the trace, escaped: each claim and evidence item in full once, then by its
+    short label; at most ``limit`` children a branch (0: all); where the depth cut stops."""
     root = result["claim"]
-    top = Tree(f"[bold]{escape(root['label'])}[/] [dim]({escape(root['kind'])}; {escape(root['id'])})[/]")
-    _claim_body(top, root)
+    ctx = _Context(result, limit)
+    label, _ = ctx.label(root)
+    top = Tree(f"[bold]{escape(root['label'])}[/] "
+               f"[dim]({escape(root['kind'])}; {escape(root['id'])}; {label})[/]")
+    _claim_body(top, root, ctx)
     return top
 
 
-def _claim_body(branch: Tree, node: dict[str, Any]) -> None:
+def _claim_body(branch: Tree, node: dict[str, Any], ctx: _Context) -> None:
     branch.add(f"[italic]{escape(node['text'])}[/]")
     if node.get("quantity"):
         branch.add(f"states: {escape(number(node['quantity']))}")
     for check in node.get("number_checks", []):
         style = VERDICT_STYLE.get(check["verdict"], "")
         branch.add(f"[{style}]number check: {escape(check['verdict'])}[/] — {escape(check['arithmetic'])}")
-    stances: dict[str, Tree] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for stance, st in _statement_lines(node):
-        if stance not in stances:
-            colour = STANCE_COLOUR.get(stance, "yellow")
-            count = sum(1 for s in node["statements"] if s["stance"] == stance)
-            heading = STANCE_HEADING.get(stance, stance)
-            stances[stance] = branch.add(f"[{colour}]{escape(heading)} ({count})[/]")
-        date = st["date"] or (f"not before {st['earliest_date']}" if st["earliest_date"] else "undated")
-        speaker = st["speaker"]["label"]
-        if st["for"]["id"] != st["speaker"]["id"]:
-            speaker += f" for {st['for']['label']}"
-        stances[stance].add(
-            f"[bold]{escape(speaker)}[/] [dim]{escape(date)}, {escape(st['mode'] or '')}[/]\n"
-            f"“{escape(st['quote']['exact'])}” [dim]{escape(where(st['quote']))}[/]"
-        )
-    for link in node.get("links", []):
+        groups.setdefault(stance, []).append(st)
+    for stance, statements in groups.items():
+        colour = STANCE_COLOUR.get(stance, "yellow")
+        heading = STANCE_HEADING.get(stance, stance)
+        group = branch.add(f"[{colour}]{escape(heading)} ({len(statements)})[/]")
+        shown, left = ctx.shown(statements)
+        for st in shown:
+            date = st["date"] or (f"not before {st['earliest_date']}" if st["earliest_date"] else "undated")
+            speaker = st["speaker"]["label"]
+            if st["for"]["id"] != st["speaker"]["id"]:
+                speaker += f" for {st['for']['label']}"
+            mode = f", {st['mode']}" if st["mode"] else ""
+            group.add(f"[bold]{escape(speaker)}[/] [dim]{escape(date)}{escape(mode)}[/]\n"
+                      f"“{escape(st['quote']['exact'])}” [dim]{escape(where(st['quote'], ctx.cite))}[/]")
+        if left:
+            group.add(f"[dim]… and {left:,} more statements (--limit 0 for all)[/]")
+    links, left = ctx.shown(node.get("links", []))
+    for link in links:
         premise = link["premise"]
         colour, arrow = ("green", "supported by") if link["polarity"] == "support" else ("red", "attacked by")
+        label, before = ctx.label(premise) if not premise.get("seen") else (ctx.printed.get(
+            premise.get("iri") or premise["id"], "C?"), True)
         head = (f"[{colour}]{arrow}[/] [bold]{escape(premise['label'])}[/] "
-                f"[dim]({escape(premise['kind'])}; {escape(premise['id'])})[/]")
-        if premise.get("seen"):
-            branch.add(f"{head} [dim]— shown above[/]")
+                f"[dim]({escape(premise['kind'])}; {escape(premise['id'])}; {label})[/]")
+        by = f"link asserted by {link['asserted_by']['label']} ({link['basis']}):"
+        quote = (f"[dim]{escape(by)}[/] “{escape(link['quote']['exact'])}” "
+                 f"[dim]{escape(where(link['quote'], ctx.cite))}[/]")
+        if before:
+            sub = branch.add(f"{head} [dim]— see {label} above[/]")
+            sub.add(quote)  # every link is kept, with its own words
             continue
         sub = branch.add(head)
-        sub.add(
-            f"[dim]link asserted by {escape(link['asserted_by']['label'])} ({escape(link['basis'])}):[/] "
-            f"“{escape(link['quote']['exact'])}” [dim]{escape(where(link['quote']))}[/]"
-        )
+        sub.add(quote)
         if premise["type"] == "evidence":
-            _evidence_body(sub, premise)
+            _evidence_body(sub, premise, ctx)
         else:
-            _claim_body(sub, premise)
+            _claim_body(sub, premise, ctx)
+    if left:
+        branch.add(f"[dim]… and {left:,} more supporting or attacking links (--limit 0 for all)[/]")
+    if node.get("more_below"):
+        branch.add(f"[dim]… {node['more_below']} supporting or attacking link(s) below, past the depth "
+                   f"cut: --depth {ctx.depth + 1}[/]")
 
 
-def _evidence_body(branch: Tree, ev: dict[str, Any]) -> None:
+def _evidence_body(branch: Tree, ev: dict[str, Any], ctx: _Context) -> None:
     facts = []
     if ev.get("produced_by"):
         facts.append(f"by {ev['produced_by']}")
@@ -122,11 +263,11 @@ def _evidence_body(branch: Tree, ev: dict[str, Any]) -> None:
     if facts:
         branch.add(escape("; ".join(facts)))
     if ev.get("quote"):
-        branch.add(f"“{escape(ev['quote']['exact'])}” [dim]{escape(where(ev['quote']))}[/]")
+        branch.add(f"“{escape(ev['quote']['exact'])}” [dim]{escape(where(ev['quote'], ctx.cite))}[/]")
     for q in ev.get("quantities", []):
         quote = ""
         if q.get("quote"):
-            quote = f" — “{escape(q['quote']['exact'])}” [dim]{escape(where(q['quote']))}[/]"
+            quote = f" — “{escape(q['quote']['exact'])}” [dim]{escape(where(q['quote'], ctx.cite))}[/]"
         branch.add(f"[cyan]{escape(number(q))}[/]: {escape(q['measure'])}{quote}")
 
 
