@@ -255,3 +255,14 @@ def test_branch_limits_and_depth_cuts_are_marked(seed_store: Path) -> None:
     assert "link(s) below, past the depth cut: --depth 2" in cut
     whole = "\n".join(_trace_cli(seed_store, "taser-carriers-more-likely-use-force"))
     assert "past the depth cut" not in whole
+
+
+def test_markdown_has_the_summary_evidence_details_and_references(kg) -> None:
+    md = kg("trace", "taser-carriers-more-likely-use-force", "-f", "markdown").output
+    assert "## Summary\n\n- For: 1 actor, 2 statements — University of Cambridge researchers\n" in md
+    assert "- Against: 1 actor, 2 statements — Andy Symonds\n" in md
+    assert "by University of Cambridge researchers; controlled trial; at City of London Police" in md
+    reference = ("- \\[S1\\] Fresh calls to arm every front line officer in Norfolk with Taser — "
+                 "Eastern Daily Press, not before 2018-04-01 \\(inferred\\).")
+    assert md.rstrip().endswith(reference)
+    assert "— \\[S1\\] 2265–2363" in md  # quotes cite the reference and the offsets

@@ -243,6 +243,41 @@ def _claim_body(branch: Tree, node: dict[str, Any], ctx: _Context) -> None:
 
 
 def _evidence_body(branch: Tree, ev: dict[str, Any], ctx: _Context) -> None:
+    facts = _evidence_facts(ev)
+    if facts:
+        branch.add(escape("; ".join(facts)))
+    if ev.get("quote"):
+        branch.add(f"“{escape(ev['quote']['exact'])}” [dim]{escape(where(ev['quote'], ctx.cite))}[/]")
+    for q in ev.get("quantities", []):
+        quote = ""
+        if q.get("quote"):
+            quote = f" — “{escape(q['quote']['exact'])}” [dim]{escape(where(q['quote'], ctx.cite))}[/]"
+        branch.add(f"[cyan]{escape(number(q))}[/]: {escape(q['measure'])}{quote}")
+
+
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The trace as a Markdown report: the summary, the tree (nested lists, evidence with its
+    details, quotes citing [S1] and offsets, every link kept) and the references."""
+    root = result["claim"]
+    cite = source_labels(result)
+    lines = [f"# {md(root['label'])}", "", f"*{md(root['kind'])}* — {md_code(root['id'])}", "",
+             f"> {md(root['text'])}", "", "## Summary", ""]
+    lines += [f"- {md(line)}" for line in summary_lines(result, 10_000)[2:]
+              if not line.startswith("[S") and not line.startswith("Sources")]
+    lines += ["", "## What backs and contests it", ""]
+    _md_claim(lines, root, 0, cite)
+    lines += ["", "## References", ""]
+    for s in result.get("sources", []):
+        url = f" <{s['url']}>" if s.get("url") else ""
+        lines.append(f"- \\[{cite[s['id']]}\\] {md(s['title'])} — "
+                     f"{md(s.get('publisher') or 'publisher not stated')}, {md(_when(s))}.{md(url)}")
+    return "\n".join(lines) + "\n"
+
+
+def _evidence_facts(ev: dict[str, Any]) -> list[str]:
+    """Who produced an evidence item, for whom, its design, site, sample, period and place."""
     facts = []
     if ev.get("produced_by"):
         facts.append(f"by {ev['produced_by']}")
@@ -260,29 +295,10 @@ def _evidence_body(branch: Tree, ev: dict[str, Any], ctx: _Context) -> None:
         facts.append(f"period {span or period.get('label')}")
     if ev.get("place"):
         facts.append(ev["place"])
-    if facts:
-        branch.add(escape("; ".join(facts)))
-    if ev.get("quote"):
-        branch.add(f"“{escape(ev['quote']['exact'])}” [dim]{escape(where(ev['quote'], ctx.cite))}[/]")
-    for q in ev.get("quantities", []):
-        quote = ""
-        if q.get("quote"):
-            quote = f" — “{escape(q['quote']['exact'])}” [dim]{escape(where(q['quote'], ctx.cite))}[/]"
-        branch.add(f"[cyan]{escape(number(q))}[/]: {escape(q['measure'])}{quote}")
+    return facts
 
 
-
-
-def markdown(result: dict[str, Any]) -> str:
-    """The trace as a Markdown report (nested lists)."""
-    root = result["claim"]
-    lines = [f"# {md(root['label'])}", "", f"*{md(root['kind'])}* — {md_code(root['id'])}", "",
-             f"> {md(root['text'])}", ""]
-    _md_claim(lines, root, 0)
-    return "\n".join(lines) + "\n"
-
-
-def _md_claim(lines: list[str], node: dict[str, Any], level: int) -> None:
+def _md_claim(lines: list[str], node: dict[str, Any], level: int, cite: dict[str, str]) -> None:
     pad = "  " * level
     if node.get("quantity"):
         lines.append(f"{pad}- states: {md(number(node['quantity']))}")
@@ -293,20 +309,23 @@ def _md_claim(lines: list[str], node: dict[str, Any], level: int) -> None:
         lines.append(
             f"{pad}- {md(stance)}: **{md(st['speaker']['label'])}** "
             f"(for {md(st['for']['label'])}, {md(date)}): "
-            f"“{md(st['quote']['exact'])}” — {md(where(st['quote']))}"
+            f"“{md(st['quote']['exact'])}” — {md(where(st['quote'], cite))}"
         )
     for link in node.get("links", []):
         premise = link["premise"]
         verb = "supported by" if link["polarity"] == "support" else "attacked by"
         lines.append(f"{pad}- {verb} **{md(premise['label'])}** ({md(premise['kind'])}, "
                      f"{md_code(premise['id'])})" + (" — shown above" if premise.get("seen") else ""))
-        if premise.get("seen"):
-            continue
         inner = "  " * (level + 1)
         lines.append(f"{inner}- asserted by {md(link['asserted_by']['label'])} ({md(link['basis'])}): "
-                     f"“{md(link['quote']['exact'])}” — {md(where(link['quote']))}")
+                     f"“{md(link['quote']['exact'])}” — {md(where(link['quote'], cite))}")
+        if premise.get("seen"):
+            continue
         if premise["type"] == "evidence":
+            facts = _evidence_facts(premise)
+            if facts:
+                lines.append(f"{inner}- {md('; '.join(facts))}")
             for q in premise.get("quantities", []):
                 lines.append(f"{inner}- {md(number(q))}: {md(q['measure'])}")
         else:
-            _md_claim(lines, premise, level + 1)
+            _md_claim(lines, premise, level + 1, cite)
