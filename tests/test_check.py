@@ -26,7 +26,7 @@ def test_seed_debate_checks_out(kg) -> None:
     assert core == {"mode": "core", "conforms": True, "violations": []}
     assert report["quotes"] == {"checked": 109, "mismatches": []}
     numbers = report["numbers"]
-    assert (numbers["consistent"], numbers["inconsistent"], numbers["not_comparable"]) == (4, 0, 2)
+    assert (numbers["consistent"], numbers["inconsistent"], numbers["not_comparable"]) == (5, 0, 1)
     by_claim = {c["claim"]: c for c in numbers["checks"]}
     expected = {
         "norfolk-taser-fired-under-one-in-ten":
@@ -42,11 +42,12 @@ def test_seed_debate_checks_out(kg) -> None:
         assert by_claim[claim]["verdict"] == "consistent"
         assert by_claim[claim]["arithmetic"] == arithmetic
     assert by_claim["norfolk-half-frontline-trained"]["verdict"] == "not comparable"
-    # 'the year to March 2018' has no stated first and last day (only inferred months), so the
-    # once-a-day rate cannot be set against the 372 uses
+    # 'the year to March 2018' has no stated first and last day, only the curator's inferred
+    # months (2017-04, 2018-03): the rate is taken over those whole months, and says so
     daily = by_claim["norfolk-taser-deholstered-daily"]
-    assert daily["verdict"] == "not comparable"
-    assert daily["arithmetic"] == "ced-uses (count) cannot be converted to the claim's per day"
+    assert daily["verdict"] == "consistent"
+    assert daily["arithmetic"] == ("372 in 365 days (2017-04-01 to 2018-03-31, inferred) = 1.0192 per day; "
+                                   "claim: about 1 per day; 1.0192 within ±10% (0.9–1.1): consistent")
 
 
 def test_verdicts_are_in_the_graph_for_sparql(kg) -> None:
@@ -56,6 +57,7 @@ def test_verdicts_are_in_the_graph_for_sparql(kg) -> None:
     rows = result.stdout.splitlines()[1:]
     assert rows == [
         "accompanying-officers-use-force-19pc-more,19",
+        "norfolk-taser-deholstered-daily,1.019178",
         "norfolk-taser-fired-under-one-in-ten,0.083333",
         "taser-carriers-twice-the-assaults,2",
         "taser-carriers-use-force-almost-50pc-more,48",

@@ -38,8 +38,9 @@ Comparators, for a claimed value ``v`` and an observed value ``t`` (in the claim
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import SupportsFloat, cast
 
@@ -76,6 +77,7 @@ class Quantity:
     start: date | None
     end: date | None
     derivation: str | None = None
+    inferred_period: bool = False  # the period's bounds are the curator's month or year inference
 
     def stated(self) -> tuple[float, str]:
         """The claim's own figure and how it is written ("1 / 10", "50 percent")."""
@@ -113,6 +115,26 @@ def _date(term: Term | None) -> date | None:
     return cast(date, python(term)) if term else None
 
 
+def _inferred(term: Term | None, end: bool) -> date | None:
+    """An inferred period bound written as a month or a year ("2017-04", "2016"): its first day,
+    or with ``end`` its last day; a full date as itself; anything else None."""
+    text = str(python(term)) if term is not None else ""
+    parts = [int(p) for p in re.findall(r"\d+", text)[:3]]
+    if len(text) < 4 or not parts:
+        return None
+    try:
+        if len(parts) == 3:
+            return date(*parts)
+        if len(parts) == 2:
+            year, month = parts
+            if not end:
+                return date(year, month, 1)
+            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)  # the month's last day
+        return date(parts[0], 12, 31) if end else date(parts[0], 1, 1)
+    except ValueError:
+        return None
+
+
 def load_quantities(graph_store: Store) -> dict[URIRef, Quantity]:
     """Every quantity in the store, keyed by IRI."""
     out: dict[URIRef, Quantity] = {}
@@ -130,8 +152,9 @@ def load_quantities(graph_store: Store) -> dict[URIRef, Quantity]:
             unit_label=str(row["unitLabel"]),
             multiplier=_float(row["multiplier"]),
             kind=URIRef(row["quantityKind"]) if row["quantityKind"] else None,
-            start=_date(row["start"]),
-            end=_date(row["end"]),
+            start=_date(row["start"]) or _inferred(row["inferredStart"], end=False),
+            end=_date(row["end"]) or _inferred(row["inferredEnd"], end=True),
+            inferred_period=row["start"] is None and row["inferredStart"] is not None,
             derivation=str(row["derivation"]) if row["derivation"] is not None else None,
         )
     return out
@@ -184,8 +207,8 @@ def compare(claim: Quantity, evidence: Quantity) -> Verdict:
         days = (evidence.end - evidence.start).days + 1
         per_second = (evidence.value or 0) / (days * DAY_SECONDS)
         observed = per_second / claim.multiplier
-        how = (f"{fmt(evidence.value or 0)} in {days} days ({evidence.start} to {evidence.end}) "
-               f"= {fmt(observed)} {claim.unit_label}")
+        period = f"{evidence.start} to {evidence.end}" + (", inferred" if evidence.inferred_period else "")
+        how = f"{fmt(evidence.value or 0)} in {days} days ({period}) = {fmt(observed)} {claim.unit_label}"
     elif evidence.kind == claim.kind and evidence.value is not None and evidence.multiplier is not None:
         observed = evidence.value * evidence.multiplier / claim.multiplier
         how = f"{fmt(evidence.value)} {evidence.unit_label}"
