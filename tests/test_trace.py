@@ -266,3 +266,15 @@ def test_markdown_has_the_summary_evidence_details_and_references(kg) -> None:
                  "Eastern Daily Press, not before 2018-04-01 \\(inferred\\).")
     assert md.rstrip().endswith(reference)
     assert "— \\[S1\\] 2265–2363" in md  # quotes cite the reference and the offsets
+
+
+def test_a_limited_trace_reads_few_and_counts_all(store) -> None:
+    """With a limit the trace reads at most that many statements a stance and links a claim from
+    the store, and each node says how many there are (so JSON states what was cut)."""
+    claim = URIRef(ID + "claim/taser-for-every-frontline-officer")
+    whole = trace(store, claim, 3)["claim"]
+    cut = trace(store, claim, 3, limit=1)["claim"]
+    assert len(whole["statements"]) == 3 and whole["statement_counts"] == {"agree": 3}
+    assert len(cut["statements"]) == 1 and cut["statement_counts"] == {"agree": 3}
+    assert len(whole["links"]) == 7 and "links_total" not in whole
+    assert len(cut["links"]) == 1 and cut["links_total"] == 7

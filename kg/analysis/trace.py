@@ -65,8 +65,10 @@ class _Subtree:
     reached it — its shortest path from the root — and shown as a reference elsewhere.
     """
 
-    def __init__(self, graph_store: Store, root: URIRef, depth: int):
+    def __init__(self, graph_store: Store, root: URIRef, depth: int, limit: int = 0):
         self.store = graph_store
+        self.limit = limit
+        self.links_total: dict[str, int] = {}  # claim -> its links, when more than ``limit``
         self.claims: dict[str, dict[str, Any]] = {}
         self.links: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.expand_under: dict[str, str] = {}  # claim -> the link under which it is expanded
@@ -81,8 +83,12 @@ class _Subtree:
             if level == depth or not frontier:
                 break
             following: list[URIRef] = []
-            for link in self.fetch("trace-links", frontier):
-                self.links[link["node"]].append(link)
+            for node, links in _group(self.fetch("trace-links", frontier), "node").items():
+                if limit and len(links) > limit:
+                    self.links_total[node] = len(links)
+                    links = links[:limit]
+                self.links[node] = links
+            for link in (link for node in map(str, frontier) for link in self.links.get(node, [])):
                 premise = link["premise"]
                 if link["isEvidence"]:
                     evidence.append(URIRef(premise))
@@ -92,7 +98,24 @@ class _Subtree:
             frontier = following
         claims = [URIRef(c) for c in self.claims]
         evidence = list(dict.fromkeys(evidence))
-        self.statements = _group(self.fetch("trace-statements", claims), "node")
+        self.statement_counts: dict[str, dict[str, int]] = defaultdict(dict)  # node -> stance -> n
+        terms: dict[str, dict[str, int]] = defaultdict(dict)  # node -> stance term -> n
+        for row in self.fetch("trace-statement-counts", claims):
+            self.statement_counts[row["node"]][row["stance"]] = runner.count(row["n"])
+            terms[row["node"]][row["stanceTerm"]] = runner.count(row["n"])
+        busy = {node: ts for node, ts in terms.items() if limit and sum(ts.values()) > limit}
+        # claims with few statements in one query; a busy claim's stances apart, each LIMITed
+        rows = self.fetch("trace-statements", [c for c in claims if str(c) not in busy])
+        for node, ts in busy.items():
+            few = [URIRef(s) for s, n in ts.items() if n <= limit]
+            if few:
+                rows += runner.rows(self.store, "trace-statements",
+                                    values={"node": [URIRef(node)], "stanceTerm": few})
+            for stance in (s for s, n in ts.items() if n > limit):
+                rows += runner.rows(self.store, "trace-statements-sample", limit=limit,
+                                    values={"node": [URIRef(node)], "stanceTerm": [URIRef(stance)]})
+        self.statements = _group(rows, "node")
+        self.speakers = self.fetch("trace-stance-speakers", [URIRef(root)])
         self.checks = _group(self.fetch("trace-number-checks", claims), "node")
         self.quantities = _group(self.fetch("trace-quantities", claims + evidence), "node")
         self.evidence = _group(self.fetch("trace-evidence", evidence), "node")
@@ -166,6 +189,9 @@ class _Subtree:
             return node
         if iri in self.below:
             node["more_below"] = self.below[iri]  # links under it the depth cut left out
+        node["statement_counts"] = dict(self.statement_counts.get(iri, {}))  # all, by stance
+        if iri in self.links_total:
+            node["links_total"] = self.links_total[iri]  # more links than the limit kept
         quantities = self.quantity_list(iri)
         node["quantity"] = quantities[0] if quantities else None
         node["number_checks"] = [
@@ -202,18 +228,22 @@ def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any
     return grouped
 
 
-def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH) -> dict[str, Any]:
-    """The evidence tree of one claim (see the module docstring for its shape)."""
+def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH,
+          limit: int = 0) -> dict[str, Any]:
+    """The evidence tree of one claim (see the module docstring for its shape); with ``limit``,
+    at most that many statements per claim and stance and links per claim are read, and each
+    node says how many there are (``statement_counts``, ``links_total``)."""
     if depth < 0:
         raise KgError("--depth must be 0 or more")
-    subtree = _Subtree(graph_store, URIRef(claim_iri), depth)
+    subtree = _Subtree(graph_store, URIRef(claim_iri), depth, limit)
     if str(claim_iri) not in subtree.claims:
         raise KgError(f"no claim {claim_iri}")
     root = subtree.claim_node(str(claim_iri))
     sources = [{"id": s["id"], "title": s["title"], "publisher": s["publisher"], "issued": s["issued"],
                 "earliest": s["earliest"], "latest": s["latest"], "url": s["url"]} for s in subtree.sources]
     scores = _kind_scores(graph_store)
-    return {"claim": root, "depth": depth, "sources": sources, "summary": summarise(root, scores)}
+    return {"claim": root, "depth": depth, "limit": limit, "sources": sources,
+            "summary": summarise(root, scores, subtree.speakers)}
 
 
 def _kind_scores(graph_store: Store) -> dict[str, float]:
@@ -237,13 +267,18 @@ def _walk(node: dict[str, Any], sign: int, found: dict[str, dict[str, Any]]) -> 
             _walk(premise, side, found)
 
 
-def summarise(root: dict[str, Any], scores: dict[str, float]) -> dict[str, Any]:
+def summarise(root: dict[str, Any], scores: dict[str, float],
+              speakers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What the first screen of a trace says: who is for and against (by stance, most active
     first), the evidence on each side by kind with the strongest item (by the ontology's base
     scores), the claims on each side, and the number checks by verdict."""
     by_stance: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for st in root.get("statements", []):
-        by_stance[st["stance"]][st["speaker"]["label"]] += 1
+    if speakers is not None:  # every statement on the claim, counted in the store
+        for row in speakers:
+            by_stance[row["stance"]][row["speakerLabel"]] += runner.count(row["n"])
+    else:
+        for st in root.get("statements", []):
+            by_stance[st["stance"]][st["speaker"]["label"]] += 1
     stances = {stance: {"statements": sum(who.values()),
                         "actors": [a for a, _ in sorted(who.items(), key=lambda kv: (-kv[1], kv[0]))]}
                for stance, who in by_stance.items()}

@@ -35,7 +35,8 @@ ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidenc
               help="--all: sort by this column (numbers and flags descending); default: most contested "
                    "first.")
 @click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
-              help="Statements and links shown per branch of the tree (0: all); JSON always has all.")
+              help="Statements (per stance) and links read and shown per claim (0: all); every form, "
+                   "JSON too, gives the counts of what was left out.")
 @store_option
 @data_option
 def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | None, sort_by: str | None,
@@ -63,7 +64,7 @@ def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | No
             return
         if fmt in ("table", "csv"):
             raise KgError(f"--format {fmt} is for --all; a claim's tree is text, json or markdown")
-        result = tracing.trace(graph_store, tracing.resolve_claim(graph_store, claim or ""), depth)
+        result = tracing.trace(graph_store, tracing.resolve_claim(graph_store, claim or ""), depth, limit)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     elif fmt == "markdown":

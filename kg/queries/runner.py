@@ -31,9 +31,10 @@ def _query(query: Query) -> NamedQuery:
     return named(query) if isinstance(query, str) else query
 
 
-def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None = None,
-        **params: Term) -> Result:
-    """Run a named query with ``params`` (one term each) and ``values`` (a set of terms each)."""
+def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None = None, *,
+        limit: int | None = None, **params: Term) -> Result:
+    """Run a named query with ``params`` (one term each) and ``values`` (a set of terms each);
+    ``limit`` caps the rows (a LIMIT after the query's own solution modifiers)."""
     bound: dict[str, list[Term]] = {name: [term] for name, term in params.items()}
     for name, terms in (values or {}).items():
         bound[name] = list(terms)
@@ -42,7 +43,10 @@ def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None 
         raise KgError(f"?{empty} is bound to no value at all: nothing to ask")
     text = _query(query).text
     _checked(text)
-    return store.query(bind(text, bound))
+    bound_text = bind(text, bound)
+    if limit is not None:
+        bound_text += f"\nLIMIT {int(limit)}"
+    return store.query(bound_text)
 
 
 @lru_cache(maxsize=512)
@@ -85,13 +89,13 @@ def plain_rows(result: Result) -> list[dict[str, Any]]:
     return [{k: plain(v) for k, v in zip(result.vars, row, strict=True)} for row in result.rows]
 
 
-def rows(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None = None,
-         **params: Term) -> list[dict[str, Any]]:
+def rows(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None = None, *,
+         limit: int | None = None, **params: Term) -> list[dict[str, Any]]:
     """:func:`run`, with the rows as JSON-friendly values; a set bound to nothing gives no rows."""
     sets = {name: list(terms) for name, terms in (values or {}).items()}
     if any(not terms for terms in sets.values()):
         return []
-    return plain_rows(run(store, query, sets, **params))
+    return plain_rows(run(store, query, sets, limit=limit, **params))
 
 
 def update(store: Store, query: Query) -> None:

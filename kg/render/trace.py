@@ -199,11 +199,14 @@ def _claim_body(branch: Tree, node: dict[str, Any], ctx: _Context) -> None:
     groups: dict[str, list[dict[str, Any]]] = {}
     for stance, st in _statement_lines(node):
         groups.setdefault(stance, []).append(st)
+    counts = node.get("statement_counts") or {}
     for stance, statements in groups.items():
         colour = STANCE_COLOUR.get(stance, "yellow")
         heading = STANCE_HEADING.get(stance, stance)
-        group = branch.add(f"[{colour}]{escape(heading)} ({len(statements)})[/]")
-        shown, left = ctx.shown(statements)
+        total = max(counts.get(stance, 0), len(statements))  # the store's count: a trace may read fewer
+        group = branch.add(f"[{colour}]{escape(heading)} ({total:,})[/]")
+        shown, _ = ctx.shown(statements)
+        left = total - len(shown)
         for st in shown:
             date = st["date"] or (f"not before {st['earliest_date']}" if st["earliest_date"] else "undated")
             speaker = st["speaker"]["label"]
@@ -214,7 +217,8 @@ def _claim_body(branch: Tree, node: dict[str, Any], ctx: _Context) -> None:
                       f"“{escape(st['quote']['exact'])}” [dim]{escape(where(st['quote'], ctx.cite))}[/]")
         if left:
             group.add(f"[dim]… and {left:,} more statements (--limit 0 for all)[/]")
-    links, left = ctx.shown(node.get("links", []))
+    links, _ = ctx.shown(node.get("links", []))
+    left = max(node.get("links_total", 0), len(node.get("links", []))) - len(links)
     for link in links:
         premise = link["premise"]
         colour, arrow = ("green", "supported by") if link["polarity"] == "support" else ("red", "attacked by")
