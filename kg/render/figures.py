@@ -88,7 +88,7 @@ def _svg(fig: Figure, name: str) -> str:
 def timeline(statements: list[dict[str, Any]]) -> str:
     """Statements over time: one row per actor (first to speak on top), one marker per stance
     and date, sized by how many statements it stands for."""
-    fig = _figure(9.5, 0.9 + 0.32 * max(3, len({s["actor"] for s in statements if s["date"]})))
+    fig = _figure(9.5, 0.9 + 0.42 * max(3, len({s["actor"] for s in statements if s["date"]})))
     ax = fig.add_subplot()
     dated = [s for s in statements if s["date"]]
     first: dict[str, date] = {}
@@ -100,20 +100,29 @@ def timeline(statements: list[dict[str, Any]]) -> str:
     groups = Counter((s["actor"], s["stance"], s["date"]) for s in dated)
     present = {s["stance"] for s in dated}
     stances = [st for st in STANCE_STYLE if st in present] + sorted(present - set(STANCE_STYLE))
-    offsets = {st: (i - (len(stances) - 1) / 2) * 0.12 for i, st in enumerate(stances)}
+    rank = {st: i for i, st in enumerate(stances)}
+    beside: dict[tuple[str, str], list[str]] = {}  # (actor, date) -> its stances, in legend order
+    for actor, stance, day in sorted(groups, key=lambda k: rank[k[1]]):
+        beside.setdefault((actor, day), []).append(stance)
+
+    def offset(actor: str, stance: str, day: str) -> float:
+        """A row's stances on one date side by side vertically, a lone one on the row's line."""
+        here = beside[(actor, day)]
+        return (here.index(stance) - (len(here) - 1) / 2) * 0.3
     for stance in stances:
         colour, marker, label = STANCE_STYLE.get(stance, ("#555555", "^", stance))
         points = [(k, n) for k, n in groups.items() if k[1] == stance]
         if not points:
             continue
         xs = [_day(k[2]) for k, _ in points]
-        ys = [row[k[0]] + offsets[stance] for k, _ in points]
-        sizes = [30 + 18 * n for _, n in points]
+        ys = [row[k[0]] + offset(k[0], stance, k[2]) for k, _ in points]
+        sizes = [28 + 10 * n for _, n in points]
         ax.scatter(xs, ys, s=sizes, c=colour, marker=marker, label=text(label), alpha=0.85,
                    edgecolors="white", linewidths=0.6, zorder=3)
-        for x, y, (_, n) in zip(xs, ys, points, strict=True):
-            if n > 1:
-                ax.annotate(str(n), (x, y), xytext=(7, 0), textcoords="offset points", va="center",
+        for x, y, size, (_, n) in zip(xs, ys, sizes, points, strict=True):
+            if n > 1:  # the count just right of the marker (its radius in points, plus a gap)
+                ax.annotate(str(n), (x, y), xytext=(size ** 0.5 / 2 + 3, 0), textcoords="offset points",
+                            va="center",
                             fontsize=7, color="#333333")
     from matplotlib.dates import AutoDateFormatter, AutoDateLocator
 
@@ -123,6 +132,8 @@ def timeline(statements: list[dict[str, Any]]) -> str:
     ax.set_yticks(range(len(actors)), [text(a) for a in actors], fontsize=8)
     ax.set_ylim(len(actors) - 0.5, -0.5)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    for y in range(len(actors)):  # a faint line per actor, so a marker reads against its name
+        ax.axhline(y, color="#eeeeee", linewidth=0.6, zorder=0)
     ax.tick_params(axis="x", labelsize=8)
     if dated:
         days = sorted({date.fromisoformat(s["date"]) for s in dated})

@@ -188,8 +188,11 @@ def _count_line(counts: dict[str, Any]) -> list[tuple[str, str]]:
             ("Support/attack links", str(counts["links"]))]
 
 
-def _period(ev: dict[str, Any]) -> str:
-    return "; ".join(_evidence_facts(ev)) or "no details recorded"
+def _period(ev: dict[str, Any], producer: bool = True) -> str:
+    """An evidence item's details (producer, design, sample, period, place), with or without
+    the producer (the References name it first)."""
+    facts = _evidence_facts(ev if producer else {**ev, "produced_by": None})
+    return "; ".join(facts) or "no further details recorded"
 
 
 def _side_word(side: int) -> str:
@@ -206,7 +209,8 @@ h1 { font-size: 1.7rem; margin-bottom: .3rem; } h2 { border-bottom: 2px solid #3
 .lede { font-size: 1.08rem; color: #333; } .meta { color: #666; font-size: .85rem; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .92rem; }
 th, td { text-align: left; vertical-align: top; padding: .25rem .5rem; border-bottom: 1px solid #ddd; }
-th { width: 11rem; color: #444; font-weight: 600; } td.num { text-align: right; width: 5rem; }
+th { color: #444; font-weight: 600; } table.kv th { width: 11rem; }
+td.num, th.num { text-align: right; width: 5.5rem; }
 .claim { border-left: 4px solid #5c6bc0; padding: .1rem 0 .1rem 1rem; margin: 1.2rem 0; }
 .claim blockquote { margin: .3rem 0 .6rem; font-style: italic; color: #333; }
 .for { color: #2e7d32; } .against { color: #c62828; }
@@ -229,7 +233,8 @@ def _e(value: object) -> str:
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
-    return "<table>" + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows) + "</table>"
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    return f"<table class=\"kv\">{body}</table>"
 
 
 def _safe_url(url: object) -> str | None:
@@ -261,8 +266,8 @@ def html(brief: dict[str, Any], figures: dict[str, str] | None = None) -> str:
     for side in brief["sides"]:
         out.append(f"<li><strong>Side {side['id']}</strong> ({len(side['members'])}): "
                    f"{_e(', '.join(side['members']))}</li>")
-    out.append("</ul><h3>The main claims by strength</h3><table><tr><th>Claim</th><th>For</th>"
-               "<th>Against</th><th>Strength</th><th>Base</th></tr>")
+    heads = "".join(f"<th class=\"num\">{h}</th>" for h in ("For", "Against", "Strength", "Base"))
+    out.append(f"</ul><h3>The main claims by strength</h3><table><tr><th>Claim</th>{heads}</tr>")
     for c in brief["main_claims"]:
         out.append(f"<tr><td>{_e(c['label'])}</td><td class=\"num\">{c['agree']}</td>"
                    f"<td class=\"num\">{c['disagree']}</td><td class=\"num\">{c['strength']:.2f}</td>"
@@ -316,7 +321,7 @@ def html(brief: dict[str, Any], figures: dict[str, str] | None = None) -> str:
     for ev in brief["evidence"]:
         out.append(f"<li><strong>{_e(ev['label'])}</strong> ({_e(ev['kind'])}) — "
                    f"produced by {_e(ev.get('produced_by') or 'producer not stated')}. "
-                   f"{_e(_period(ev))}</li>")
+                   f"{_e(_period(ev, producer=False))}</li>")
     out.append("</ul></section><footer class=\"meta\"><p>Written by <code>kg report</code> from the "
                "debate knowledge graph.</p></footer></body></html>\n")
     return "".join(out)
@@ -388,7 +393,7 @@ def markdown(brief: dict[str, Any]) -> str:
                      f"{md(_when(s))}." + (f" <{url}>" if url and not any(ch in url for ch in "<> ") else ""))
     lines += ["", "### Evidence", ""]
     lines += [f"- **{md(ev['label'])}** ({md(ev['kind'])}) — produced by "
-              f"{md(ev.get('produced_by') or 'producer not stated')}. {md(_period(ev))}"
+              f"{md(ev.get('produced_by') or 'producer not stated')}. {md(_period(ev, producer=False))}"
               for ev in brief["evidence"]]
     return "\n".join(lines) + "\n"
 
