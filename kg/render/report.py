@@ -23,7 +23,7 @@ from kg.model.escape import md_code
 from kg.model.escape import md_text as md
 from kg.model.files import write_atomic
 from kg.queries import runner
-from kg.render.trace import STANCE_SIDE, _evidence_facts, _when, number
+from kg.render.trace import STANCE_SIDE, evidence_facts, number, source_when
 from kg.stores import Store
 
 DEFAULT_CLAIMS = 8
@@ -191,7 +191,7 @@ def _count_line(counts: dict[str, Any]) -> list[tuple[str, str]]:
 def _period(ev: dict[str, Any], producer: bool = True) -> str:
     """An evidence item's details (producer, design, sample, period, place), with or without
     the producer (the References name it first)."""
-    facts = _evidence_facts(ev if producer else {**ev, "produced_by": None})
+    facts = evidence_facts(ev if producer else {**ev, "produced_by": None})
     return "; ".join(facts) or "no further details recorded"
 
 
@@ -316,7 +316,7 @@ def html(brief: dict[str, Any], figures: dict[str, str] | None = None) -> str:
         url = _safe_url(s.get("url"))
         link = f" <a class=\"url\" href=\"{_e(url)}\">{_e(url)}</a>" if url else ""
         out.append(f"<li>[S{i}] <cite>{_e(s['title'])}</cite> — "
-                   f"{_e(s.get('publisher') or 'publisher not stated')}, {_e(_when(s))}.{link}</li>")
+                   f"{_e(s.get('publisher') or 'publisher not stated')}, {_e(source_when(s))}.{link}</li>")
     out.append("</ul><h3>Evidence</h3><ul class=\"refs\">")
     for ev in brief["evidence"]:
         out.append(f"<li><strong>{_e(ev['label'])}</strong> ({_e(ev['kind'])}) — "
@@ -390,7 +390,8 @@ def markdown(brief: dict[str, Any]) -> str:
     for i, s in enumerate(brief["sources"], 1):
         url = _safe_url(s.get("url"))
         lines.append(f"- \\[S{i}\\] {md(s['title'])} — {md(s.get('publisher') or 'publisher not stated')}, "
-                     f"{md(_when(s))}." + (f" <{url}>" if url and not any(ch in url for ch in "<> ") else ""))
+                     f"{md(source_when(s))}."
+                     + (f" <{url}>" if url and not any(ch in url for ch in "<> ") else ""))
     lines += ["", "### Evidence", ""]
     lines += [f"- **{md(ev['label'])}** ({md(ev['kind'])}) — produced by "
               f"{md(ev.get('produced_by') or 'producer not stated')}. {md(_period(ev, producer=False))}"

@@ -66,7 +66,7 @@ def _names(names: list[str], width: int) -> str:
     return ", ".join(shown)
 
 
-def _when(source: dict[str, Any]) -> str:
+def source_when(source: dict[str, Any]) -> str:
     """A source's date, or the bounds the text implies (marked inferred), or 'date not stated'."""
     if source.get("issued"):
         return str(source["issued"])
@@ -81,7 +81,7 @@ def _when(source: dict[str, Any]) -> str:
 def _source_line(source: dict[str, Any], label: str, width: int) -> str:
     """``  [S1] Title — Publisher, date``: the title is cut first, so publisher and date show."""
     lead = f"[{label}] "
-    tail = f" — {source.get('publisher') or 'publisher not stated'}, {_when(source)}"
+    tail = f" — {source.get('publisher') or 'publisher not stated'}, {source_when(source)}"
     return lead + _cut(source["title"], max(16, width - len(lead) - len(tail))) + tail
 
 
@@ -247,7 +247,7 @@ def _claim_body(branch: Tree, node: dict[str, Any], ctx: _Context) -> None:
 
 
 def _evidence_body(branch: Tree, ev: dict[str, Any], ctx: _Context) -> None:
-    facts = _evidence_facts(ev)
+    facts = evidence_facts(ev)
     if facts:
         branch.add(escape("; ".join(facts)))
     if ev.get("quote"):
@@ -276,11 +276,11 @@ def markdown(result: dict[str, Any]) -> str:
     for s in result.get("sources", []):
         url = f" <{s['url']}>" if s.get("url") else ""
         lines.append(f"- \\[{cite[s['id']]}\\] {md(s['title'])} — "
-                     f"{md(s.get('publisher') or 'publisher not stated')}, {md(_when(s))}.{md(url)}")
+                     f"{md(s.get('publisher') or 'publisher not stated')}, {md(source_when(s))}.{md(url)}")
     return "\n".join(lines) + "\n"
 
 
-def _evidence_facts(ev: dict[str, Any]) -> list[str]:
+def evidence_facts(ev: dict[str, Any]) -> list[str]:
     """Who produced an evidence item, for whom, its design, site, sample, period and place."""
     facts = []
     if ev.get("produced_by"):
@@ -326,7 +326,7 @@ def _md_claim(lines: list[str], node: dict[str, Any], level: int, cite: dict[str
         if premise.get("seen"):
             continue
         if premise["type"] == "evidence":
-            facts = _evidence_facts(premise)
+            facts = evidence_facts(premise)
             if facts:
                 lines.append(f"{inner}- {md('; '.join(facts))}")
             for q in premise.get("quantities", []):
