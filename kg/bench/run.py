@@ -122,10 +122,11 @@ def _step(name: str, store: Any) -> tuple[str, float]:
     """Run one step; return a short description of what it produced and when its clock started."""
     if name in ("trace", "trace_median"):
         from kg.analysis.trace import trace
+        from kg.render.trace import DEFAULT_LIMIT
 
         claim = _claim(store, median=name == "trace_median")
         began = time.perf_counter()
-        tree = trace(store, claim, 3)
+        tree = trace(store, claim, 3, DEFAULT_LIMIT)  # what 'kg trace CLAIM' reads by default
         return f"{str(claim).rsplit('/', 1)[-1]}: {len(json.dumps(tree, default=str)):,} bytes of tree", began
     if name == "all_claims":
         from kg.analysis.trace import trace_all
