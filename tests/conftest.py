@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,22 @@ def kg(seed_store: Path):
 def sparql(graph_store: Store, text: str, bindings: dict[str, Term] | None = None) -> Result:
     """Run a test's own SPARQL through the project's one runner, parameters bound as it binds them."""
     return run(graph_store, parse(text, "test", "<test>"), **(bindings or {}))
+
+
+CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium through playwright (never a downloaded browser)."""
+    if os.environ.get("KG_SKIP_BROWSER"):
+        pytest.skip("KG_SKIP_BROWSER is set")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        yield chromium
+        chromium.close()

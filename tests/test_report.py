@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from kg.render import figures
 from kg.render import report as brief_report
 from kg.stores.oxigraph import OxigraphStore
 
-CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 TITLES = ("Fresh calls to arm every front line officer in Norfolk with Taser",
           "Tasers should be rolled out to every frontline officer who wants one, says Thames Valley Police "
           "Federation")
@@ -118,19 +116,6 @@ def test_figure_labels_are_literal_text() -> None:
     assert svg.startswith("<svg") and "&lt;b&gt;$5&lt;/b&gt;" in svg and "<b>" not in svg
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if os.environ.get("KG_SKIP_BROWSER"):
-        pytest.skip("KG_SKIP_BROWSER is set")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        yield chromium
-        chromium.close()
 
 
 def test_the_page_opens_offline_without_errors_or_requests(browser, page: Path) -> None:

@@ -8,11 +8,9 @@ aborted and recorded. Set KG_SKIP_BROWSER=1 to skip them on a machine without ch
 from __future__ import annotations
 
 import math
-import os
 import random
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +26,6 @@ from kg.stores.oxigraph import OxigraphStore
 
 from .conftest import ID, SEED_DATA
 
-CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 SETTLE_TIMEOUT_MS = 60_000
 ROOT_CLAIM = "taser-for-every-frontline-officer"
 POLL_QUOTE = "71 per cent of the 2,004 members of the public backed officers carrying a Taser"
@@ -238,20 +235,6 @@ def test_kg_viz_claim_and_errors(kg, tmp_path: Path) -> None:
 # --- in the browser -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's chromium through playwright (never a downloaded browser)."""
-    if os.environ.get("KG_SKIP_BROWSER"):
-        pytest.skip("KG_SKIP_BROWSER is set")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        yield chromium
-        chromium.close()
 
 
 class Page:

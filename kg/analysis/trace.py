@@ -255,7 +255,7 @@ def _kind_scores(graph_store: Store) -> dict[str, float]:
     return {t.label.lower(): t.score for t in table.terms.values()}
 
 
-def _walk(node: dict[str, Any], sign: int, found: dict[str, dict[str, Any]]) -> None:
+def evidence_beneath(node: dict[str, Any], sign: int, found: dict[str, dict[str, Any]]) -> None:
     """Evidence beneath ``node`` with the sign of its path from the root: support keeps the side,
     attack turns it (evidence for a claim that attacks the root is evidence against the root)."""
     for link in node.get("links", []):
@@ -264,7 +264,7 @@ def _walk(node: dict[str, Any], sign: int, found: dict[str, dict[str, Any]]) -> 
         if premise["type"] == "evidence":
             found.setdefault(f"{premise['iri']}|{side}", {**premise, "side": side})
         elif not premise.get("seen"):
-            _walk(premise, side, found)
+            evidence_beneath(premise, side, found)
 
 
 def summarise(root: dict[str, Any], scores: dict[str, float],
@@ -283,7 +283,7 @@ def summarise(root: dict[str, Any], scores: dict[str, float],
                         "actors": [a for a, _ in sorted(who.items(), key=lambda kv: (-kv[1], kv[0]))]}
                for stance, who in by_stance.items()}
     found: dict[str, dict[str, Any]] = {}
-    _walk(root, 1, found)
+    evidence_beneath(root, 1, found)
 
     def side(sign: int) -> dict[str, Any]:
         items = [e for e in found.values() if e["side"] == sign]

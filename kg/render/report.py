@@ -19,6 +19,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.analysis.trace import evidence_beneath
 from kg.model.escape import md_code
 from kg.model.escape import md_text as md
 from kg.model.files import write_atomic
@@ -38,18 +39,6 @@ def _discussion(row: dict[str, Any]) -> tuple[Any, ...]:
     against = row["actors_against"] + row["attacking_claims"] + row["contesting_evidence"]
     support = row["actors_for"] + row["supporting_claims"] + row["supporting_evidence"]
     return (-(row["agree"] + row["disagree"] + against + support), -against, row["label"].lower(), row["id"])
-
-
-def _evidence_beneath(node: dict[str, Any], sign: int, found: dict[str, dict[str, Any]]) -> None:
-    """Evidence items under a traced claim, with the side they are on (support keeps the side,
-    attack turns it), each once."""
-    for link in node.get("links", []):
-        side = sign if link["polarity"] == "support" else -sign
-        premise = link["premise"]
-        if premise["type"] == "evidence":
-            found.setdefault(f"{premise['iri']}|{side}", {**premise, "side": side})
-        elif not premise.get("seen"):
-            _evidence_beneath(premise, side, found)
 
 
 def _evidence_items(graph_store: Store) -> list[dict[str, Any]]:
@@ -95,7 +84,7 @@ def collect(graph_store: Store, claims: int = DEFAULT_CLAIMS, seed: int = 0) -> 
         result = tracing.trace(graph_store, URIRef(iri[row["id"]]), tracing.DEFAULT_DEPTH)
         root = result["claim"]
         found: dict[str, dict[str, Any]] = {}
-        _evidence_beneath(root, 1, found)
+        evidence_beneath(root, 1, found)
         fields = strength.get(row["id"], {})
         chosen.append({
             "id": row["id"], "label": root["label"], "text": root["text"], "kind": root["kind"],
