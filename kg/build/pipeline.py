@@ -137,7 +137,7 @@ def build(data_dir: Path, store_spec: str | None = None, progress: Progress | No
     names = list(dict.fromkeys(names))
     location = locate(store_spec)
     say(f"writing {location.target}")
-    with location.begin_build(wait, on_wait or say) as new:
+    with location.begin_build(wait, on_wait or say, debate="+".join(names)) as new:
         write(new, compiled)
         where = new.commit()
         with new.reader() as written:

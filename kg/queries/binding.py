@@ -176,3 +176,39 @@ def literal(value: str, kind: str, where: str) -> Literal | URIRef:
     except (ValueError, InvalidOperation) as exc:
         raise KgError(f"{where}: {value!r} is not a valid {kind} ({exc})") from exc
     return Literal(value)
+
+
+def scoped_update(text: str, graph: str | None) -> str:
+    """An update whose operations read and write ``graph`` (``WITH <graph>`` before each
+    ``INSERT``/``DELETE ... WHERE``); ``text`` itself when ``graph`` is ``None`` (the default graph).
+
+    A store on a SPARQL server holds the debate in a named graph, while the update files in
+    ``queries/derive/`` speak of the default graph, as the embedded store has it. ``WITH`` is
+    standard SPARQL 1.1 Update, which every server runs. ``INSERT DATA`` and ``DELETE WHERE``
+    take no ``WITH``; an update using them cannot be scoped, and saying so is better than writing
+    to the wrong graph.
+    """
+    if graph is None:
+        return text
+    iri = term_text("graph", URIRef(graph))
+    positions = list(_code_spans(text))
+    flat = "".join(ch for _, ch in positions)
+    inserts: list[int] = []
+    depth = 0
+    for j, ch in enumerate(flat):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth or ch not in "IiDd":
+            continue
+        match = re.compile(r"(?i)(INSERT|DELETE)\b\s*(DATA\b|WHERE\b)?").match(flat, j)
+        if match is None or (j and re.match(r"\w", flat[j - 1])):
+            continue
+        before = flat[:j].rstrip()
+        if before.endswith("}"):
+            continue  # the INSERT of a DELETE { } INSERT { } pair: one WITH covers both
+        if match[2]:
+            raise KgError(f"cannot scope {match[1].upper()} {match[2].upper()} to the graph <{graph}>: "
+                          "write it as INSERT { } WHERE { } / DELETE { } WHERE { }")
+        inserts.append(positions[j][0])
+    for at in reversed(inserts):
+        text = f"{text[:at]}WITH {iri} {text[at:]}"
+    return text

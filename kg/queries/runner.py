@@ -20,7 +20,7 @@ from typing import Any, SupportsInt, cast
 from rdflib import Literal, URIRef
 
 from kg.model.errors import KgError
-from kg.queries.binding import bind, literal, refuse_service
+from kg.queries.binding import bind, literal, refuse_service, scoped_update
 from kg.queries.catalogue import NamedQuery, named
 from kg.stores.base import Result, Store, Term, python
 
@@ -99,8 +99,9 @@ def rows(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None
 
 
 def update(store: Store, query: Query) -> None:
-    """Run a SPARQL update file (the build's derive steps) on a store being built."""
-    store.update(_query(query).text)
+    """Run a SPARQL update file (the build's derive steps) on a store being built, on the
+    store's graph (its named graph on a SPARQL server)."""
+    store.update(scoped_update(_query(query).text, store.named_graph))
 
 
 def resolve_id(store: Store, ident: str, where: str) -> URIRef:

@@ -115,6 +115,9 @@ class Store(ABC):
     """A SPARQL-queryable graph."""
 
     description: str
+    # The named graph this store reads and writes (a SPARQL server's ``--graph``); ``None``: the
+    # default graph. The query layer scopes updates to it (``WITH``).
+    named_graph: str | None = None
     # Whether queries may run on several threads at once (Oxigraph and SPARQL servers: yes;
     # an rdflib graph being written to: no). The build runs its checks side by side when so.
     concurrent = False

@@ -1,8 +1,9 @@
 """The store kinds, and the one function that turns ``--store`` text into a store.
 
 ``--store`` (or ``$KG_STORE``) names a store: ``memory`` (an rdflib graph built from the data
-folder now), a SPARQL 1.1 endpoint URL (``http://`` or ``https://``), or else a path to an
-embedded Oxigraph store; nothing given means ``.kg/store``. Every command and the benchmark go
+folder now), a SPARQL 1.1 endpoint URL (``http://`` or ``https://``, optionally ending in
+``#graph=IRI``: the named graph to use, which ``--graph`` sets), or else a path to an embedded
+Oxigraph store; nothing given means ``.kg/store``. Every command and the benchmark go
 through :func:`locate` / :func:`open_store`; nothing outside ``kg.stores`` knows a kind's
 internals.
 """
@@ -30,6 +31,9 @@ class StoreKind:
     matches: Callable[[str], bool]
     open: Callable[[str], Store]
     begin: Callable[[str, bool, Callable[[str], None] | None], StoreBuild]
+    # The target a build of one debate writes (a SPARQL server: the debate's own named graph,
+    # unless the spec names one); None: the same target whatever the debate.
+    for_debate: Callable[[str, str], str] | None = None
 
 
 def _open_memory(target: str) -> Store:
@@ -51,7 +55,13 @@ def _open_sparql(target: str) -> Store:
 def _begin_sparql(target: str, wait: bool, say: Callable[[str], None] | None) -> StoreBuild:
     from kg.stores.remote import RemoteBuild, RemoteStore
 
-    return RemoteBuild(RemoteStore.from_spec(target))
+    return RemoteBuild(RemoteStore.from_spec(target, discover=False))
+
+
+def _sparql_for_debate(target: str, debate: str) -> str:
+    from kg.stores.remote import for_debate
+
+    return for_debate(target, debate)
 
 
 def _open_oxigraph(target: str) -> Store:
@@ -73,6 +83,19 @@ def of_graph(graph: Graph, description: str = "memory") -> Store:
     return MemoryStore(graph, description)
 
 
+def with_graph(spec: str | None, graph: str) -> str:
+    """The store spec for ``--store`` plus ``--graph``: the server's URL naming that graph.
+
+    Only a SPARQL server has named graphs to choose from; for any other store it is an error."""
+    text = spec or os.environ.get("KG_STORE") or str(DEFAULT_STORE_DIR)
+    if not is_remote(text):
+        raise KgError(f"--graph names a graph on a SPARQL server, but the store is {text!r} "
+                      "(give --store http://HOST:PORT/... too)")
+    from kg.stores.remote import with_graph as url_with_graph
+
+    return url_with_graph(text, graph)
+
+
 def is_remote(spec: str) -> bool:
     """Whether a store spec names a SPARQL server (a URL) rather than a local store."""
     return spec.startswith(("http://", "https://"))
@@ -83,7 +106,7 @@ KINDS: tuple[StoreKind, ...] = (
     StoreKind("memory", "an rdflib graph built from the data folder for this command",
               lambda spec: spec == "memory", _open_memory, _begin_memory),
     StoreKind("sparql", "a SPARQL 1.1 server, named by its endpoint URL",
-              is_remote, _open_sparql, _begin_sparql),
+              is_remote, _open_sparql, _begin_sparql, _sparql_for_debate),
     StoreKind("oxigraph", "an embedded Oxigraph store in a folder (default .kg/store)",
               lambda spec: True, _open_oxigraph, _begin_oxigraph),
 )
@@ -100,10 +123,15 @@ class Location:
         """The store, for reading."""
         return self.kind.open(self.target)
 
-    def begin_build(self, wait: bool = True, say: Callable[[str], None] | None = None) -> StoreBuild:
+    def begin_build(self, wait: bool = True, say: Callable[[str], None] | None = None,
+                    debate: str | None = None) -> StoreBuild:
         """A new build of this store (see :class:`~kg.stores.base.StoreBuild`); where only one
-        build may run at a time, wait for the running one (or, without ``wait``, refuse)."""
-        return self.kind.begin(self.target, wait, say)
+        build may run at a time, wait for the running one (or, without ``wait``, refuse).
+        ``debate`` (the debates' ids) chooses the graph where a kind keeps one per debate."""
+        target = self.target
+        if debate and self.kind.for_debate is not None:
+            target = self.kind.for_debate(target, debate)
+        return self.kind.begin(target, wait, say)
 
 
 def locate(spec: str | None = None) -> Location:
