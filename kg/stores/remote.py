@@ -506,7 +506,8 @@ def _term(cell: dict[str, str] | None, boolean: bool = False) -> Term | None:
                                          and value.strip() in ("0", "1")):
         value = {"1": "true", "0": "false"}.get(value.strip(), value.strip())
         datatype = str(XSD.boolean)
-    return Literal(value, datatype=URIRef(datatype) if datatype else None)
+    # a simple literal is an xsd:string (RDF 1.1), as the embedded store gives it
+    return Literal(value, datatype=URIRef(datatype or XSD.string))
 
 
 def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:

@@ -10,21 +10,19 @@
 PREFIX dkg:  <https://w3id.org/debate-kg/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
+# Two plain steps, no negation: every keyworded type is a kind, then each kind that another
+# kind of the same resource specialises is taken away. (Virtuoso gave extra kinds for the
+# NOT EXISTS and the MINUS forms of this, depending on the plan it chose, and refuses a path with
+# both ends unbound; here every path starts from a bound class.)
 INSERT { ?x dkg:kind ?kind }
 WHERE {
   { SELECT DISTINCT ?kind WHERE { ?kind dkg:annotationKey ?key ; rdfs:subClassOf ?anything } }
   ?x a ?kind .
-  # Less the kinds a narrower keyworded type of the same resource specialises. Written as MINUS
-  # of the (narrower, broader) pairs of keyworded classes, each path starting from a class bound
-  # by a plain pattern: Virtuoso gave extra kinds for the NOT EXISTS with a path inside that this
-  # replaced, and refuses a path with both ends unbound.
-  MINUS {
-    { SELECT DISTINCT ?narrower ?kind WHERE {
-        ?narrower dkg:annotationKey ?other ; rdfs:subClassOf ?parent .
-        ?narrower rdfs:subClassOf+ ?kind .
-        ?kind dkg:annotationKey ?broaderKey .
-        FILTER(?narrower != ?kind)
-    } }
-    ?x a ?narrower .
-  }
+} ;
+
+DELETE { ?x dkg:kind ?broader }
+WHERE {
+  ?x dkg:kind ?narrower, ?broader .
+  FILTER(?narrower != ?broader)
+  ?narrower rdfs:subClassOf+ ?broader .
 }
