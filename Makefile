@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint setup browser bench clean
+.PHONY: run test lint setup browser virtuoso bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ run: $(STAMP)
 browser:
 	scripts/install-browser.sh
 
-test: $(STAMP) browser
+# Debian's Virtuoso for the remote-store tests (apt-get, only when virtuoso-t is missing).
+virtuoso:
+	scripts/install-virtuoso.sh
+
+test: $(STAMP) browser virtuoso
 	$(BIN)/ruff check kg tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q

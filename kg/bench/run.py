@@ -307,7 +307,7 @@ def run(triples: int = DEFAULT_TRIPLES, seed: int = 0, backends: tuple[str, ...]
     from kg.serve.sparql import oxigraph_server
 
     say = progress or (lambda _msg: None)
-    unknown = [b for b in backends if b not in BACKENDS]
+    unknown = [b for b in backends if b not in (*BACKENDS, "virtuoso")]
     if unknown:
         raise KgError(f"unknown backend(s) {', '.join(unknown)} (known: {', '.join(BACKENDS)})")
     own = workdir is None
@@ -331,6 +331,12 @@ def run(triples: int = DEFAULT_TRIPLES, seed: int = 0, backends: tuple[str, ...]
                     results, peak = _run_backend(backend, root / "data", base, OXIGRAPH_TIMEOUT, None, say)
                     server_mb = _server_peak_mb(processes[0].pid)
                 report["peak_rss_mb"]["server (oxigraph process)"] = round(server_mb, 1)
+            elif backend == "virtuoso":  # a Virtuoso server of its own: kg/bench/virtuoso.py
+                from kg.bench.virtuoso import served
+
+                with served(root / "virtuoso-db") as (target, pid):
+                    results, peak = _run_backend("server", root / "data", target, OXIGRAPH_TIMEOUT, None, say)
+                    report["peak_rss_mb"]["server (virtuoso process)"] = round(_server_peak_mb(pid), 1)
             else:
                 rdflib = backend == "rdflib"
                 results, peak = _run_backend(backend, root / "data", str(root / "store"),

@@ -15,8 +15,9 @@ from kg.cli.common import err
               help="Size of the synthetic debate (kg synth); 1000000 for the issue's targets.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic debate.")
 @click.option("-b", "--backend", "backends", multiple=True,
-              type=click.Choice(["oxigraph", "rdflib", "server"]),
-              help="Store kinds to run (repeatable; default: all three).")
+              type=click.Choice(["oxigraph", "rdflib", "server", "virtuoso"]),
+              help="Store kinds to run (repeatable; default: the first three; 'virtuoso' starts "
+              "Debian's virtuoso-t, see scripts/install-virtuoso.sh).")
 @click.option("--baseline-timeout", type=float, default=60.0, show_default=True,
               help="Seconds each rdflib baseline step may take before it is stopped and reported as timeout.")
 @click.option("--baseline-build-timeout", type=float, default=180.0, show_default=True,

@@ -164,7 +164,8 @@ class RemoteStore(Store):
         """Every triple of the graph. The whole graph in one answer (Graph Store ``GET`` where the
         server has it) is counted against the server's own count; if it falls short (a server
         limit such as Virtuoso's ResultSetMaxRows cuts it silently), the graph is fetched in
-        pages of ``KG_STORE_PAGE_ROWS`` (default 10,000) and counted again; still short is an error.
+        pages of ``KG_STORE_PAGE_ROWS`` (default: as many as the cut answer held, the server's
+        limit) and counted again; still short is an error.
 
         Pages use LIMIT/OFFSET without ORDER BY: Virtuoso refuses to sort past its row limit
         (SR353). Pages that overlapped or skipped would make the set fall short of the count, so
@@ -173,8 +174,9 @@ class RemoteStore(Store):
         expected = self.count()
         got = set(self._whole_graph())
         if len(got) != expected:
+            # pages as large as the answer the server cut (its limit), unless set
+            page = int(os.environ.get("KG_STORE_PAGE_ROWS") or max(1000, len(got) // 1000 * 1000))
             got = set()
-            page = int(os.environ.get("KG_STORE_PAGE_ROWS", "10000"))
             base = _statement("dump-default-graph.rq")
             offset = 0
             while True:
@@ -256,13 +258,25 @@ class RemoteStore(Store):
               headers: dict[str, str] | None = None) -> tuple[str, bytes]:
         """One request; a 401 is answered once with the credentials, by the server's scheme."""
         sent = {"Accept": accept, **(headers or {})}
+
+        def ask() -> httpx.Response:
+            # streamed: a cut answer is refused on its headers, before its body is read
+            request = self._client.build_request(method, url, data=form, params=params,
+                                                 content=content, headers=sent)
+            answer = self._client.send(request, auth=self._auth, stream=True)
+            try:
+                if answer.status_code < 400:
+                    _refuse_partial(answer, self.description)
+                answer.read()
+            finally:
+                answer.close()
+            return answer
+
         try:
-            answer = self._client.request(method, url, data=form, params=params, content=content,
-                                          headers=sent, auth=self._auth)
+            answer = ask()
             if answer.status_code == 401 and self.credentials is not None and self._auth is None:
                 self._auth = self.credentials.answer(answer.headers.get("WWW-Authenticate", ""))
-                answer = self._client.request(method, url, data=form, params=params, content=content,
-                                              headers=sent, auth=self._auth)
+                answer = ask()
         except httpx.HTTPError as exc:
             raise KgError(f"cannot reach the SPARQL server at {public_url(url)}: {exc}") from exc
         if answer.status_code == 401:
@@ -273,7 +287,6 @@ class RemoteStore(Store):
             detail = " ".join(answer.text.split())[:300]
             raise KgError(f"{self.description}: the server said {answer.status_code} "
                           f"{answer.reason_phrase}: {detail}")
-        _refuse_partial(answer, self.description)
         return answer.headers.get("Content-Type", ""), answer.content
 
     def close(self) -> None:
