@@ -164,12 +164,19 @@ def test_graph_option_names_the_graph(seed_url: str, virtuoso: Virtuoso, kg) -> 
 
 
 def test_a_failed_build_leaves_the_graph_as_it_was(seed_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(_store: object) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def broken(staging: RemoteStore) -> None:
+        # mid-build: the new data is loaded and derived in the staging graph, while readers of
+        # the debate's graph still see the old build, whole
+        with open_store(seed_url) as reader:
+            seen.append((staging.count(), counts(reader)["triples"]))
         raise KgError("number checks broke")
 
     monkeypatch.setattr(build_pipeline, "POST_BUILD_STEPS", (broken,))
     with pytest.raises(KgError, match="number checks broke"):
         build(SEED_DATA, seed_url)
+    assert seen == [(4457 - 50, 4457)]  # staging: all but the 5 number checks, 10 triples each
     with open_store(seed_url) as remote:
         assert counts(remote)["triples"] == 4457
         staging = remote.at(SEED_GRAPH + "-staging")  # type: ignore[attr-defined]
