@@ -73,11 +73,10 @@ class RemoteStore(Store):
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
         self.timeout = timeout
-        self.named_graph = checked_iri(graph) if graph else None
         self.credentials = credentials
         self._auth: httpx.Auth | None = None
         self._client = httpx.Client(timeout=timeout)
-        self.description = f"sparql:{public_url(query_url)}" + (f" graph <{graph}>" if graph else "")
+        self.use_graph(graph)
 
     @classmethod
     def from_spec(cls, spec: str, discover: bool = True) -> RemoteStore:
@@ -113,7 +112,8 @@ class RemoteStore(Store):
         """The same server and credentials, another graph (a build's staging graph)."""
         other = RemoteStore(self.query_url, self.update_url, self.gsp_url, self.timeout, graph,
                             self.credentials)
-        other._auth = self._auth
+        other._client.close()
+        other._client, other._auth = self._client, self._auth  # one connection pool, one login
         return other
 
     def debate_graph(self) -> str | None:
