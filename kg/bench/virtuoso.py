@@ -137,7 +137,8 @@ def virtuoso_server(folder: Path, max_rows: int = RESULT_MAX_ROWS,
     """Start ``virtuoso-t`` on a new database in ``folder`` (loopback, free ports), with a SPARQL
     user ``kg`` and a random password; stop it on exit. The folder is left for the caller."""
     folder.mkdir(parents=True, exist_ok=True)
-    sql_port, http_port = free_port(), free_port()
+    sql_port = free_port()
+    http_port = next(port for port in iter(free_port, None) if port != sql_port)
     ini = folder / "virtuoso.ini"
     ini.write_text(ini_text(folder, sql_port, http_port, max_rows, query_seconds), encoding="utf-8")
     log = (folder / "virtuoso-t.out").open("wb")
