@@ -29,8 +29,13 @@ _STEM = re.compile(r"^(\d{3,})_[0-9a-f]{16}$")
 
 
 def slug(text: str, width: int = 60) -> str:
-    """A lower-case id fragment: letters and digits joined by '-'."""
-    return _SLUG.sub("-", text.lower()).strip("-")[:width].strip("-")
+    """A lower-case id fragment: letters and digits joined by '-', at most ``width`` long
+    (cut at a word's end where there is one)."""
+    full = _SLUG.sub("-", text.lower()).strip("-")
+    cut = full[:width]
+    if len(full) > width and full[width] != "-" and "-" in cut:
+        cut = cut.rsplit("-", 1)[0]
+    return cut.strip("-")
 
 
 def check_debate_id(debate_id: str) -> str:
