@@ -246,7 +246,7 @@ def add_article(folder: Path, article: Article) -> Added:
             continue
         ident = known.actors.get(name.casefold())
         if ident is None:
-            ident = ids.get("", name)
+            ident = ids.plain("actor", name)
             new_actors.append({"id": ident, "name": name, "kind": kind})
             known.actors[name.casefold()] = ident
         actors[name] = ident

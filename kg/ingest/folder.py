@@ -60,8 +60,14 @@ class Ids:
         """The id for ``name`` of kind ``prefix`` (the same name always gets the same id)."""
         key = (prefix, name)
         if key not in self.by_name:
-            self.by_name[key] = self.fresh(f"{prefix}-{slug(name) or 'unnamed'}" if prefix else
-                                           slug(name) or "unnamed")
+            self.by_name[key] = self.fresh(f"{prefix}-{slug(name) or 'unnamed'}")
+        return self.by_name[key]
+
+    def plain(self, kind: str, name: str) -> str:
+        """The id for ``name`` among things of ``kind``: its slug alone, made unique."""
+        key = (f"plain:{kind}", name)
+        if key not in self.by_name:
+            self.by_name[key] = self.fresh(slug(name) or kind)
         return self.by_name[key]
 
     def fresh(self, base: str) -> str:
