@@ -238,3 +238,23 @@ def test_add_needs_a_debate_folder_and_a_readable_file(tmp_path: Path) -> None:
     latin.write_bytes("caf\u00e9 society".encode("latin-1"))
     with pytest.raises(KgError, match=r"not UTF-8 text \(byte 3\)"):
         from_file(latin)
+
+
+def test_json_ld_alone_gives_publisher_date_and_every_author(data: Path) -> None:
+    page = data.parent / "bridge.html"
+    page.write_text(
+        '<html><head><title>Bridge to close | Valley News</title><script type="application/ld+json">'
+        '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge to close",'
+        ' "author": [{"@type": "Person", "name": "Ana Lima"}, {"@type": "Person", "name": "Ben Cole"}],'
+        ' "publisher": {"@type": "Organization", "name": "Valley News"}, "datePublished": "2023-05-02"}'
+        "</script></head><body><article><p>The old bridge will close for repairs in June, the county "
+        "said on Tuesday, for at least six weeks.</p></article></body></html>", encoding="utf-8")
+    added = add_article(data / "school-meals", from_file(page))
+    stub = yaml.safe_load(added.annotation_file.read_text(encoding="utf-8"))
+    assert (stub["source"]["title"], stub["source"]["publisher"], stub["source"]["issued"]) == (
+        "Bridge to close", "valley-news", "2023-05-02")
+    assert stub["source"]["note"].startswith("author: Ana Lima, Ben Cole; added by")
+    assert [(a["id"], a["kind"]) for a in stub["actors"]] == [
+        ("valley-news", "publisher"), ("ana-lima", "person"), ("ben-cole", "person")]
+    assert added.text_file.read_text(encoding="utf-8") == (
+        "The old bridge will close for repairs in June, the county said on Tuesday, for at least six weeks.")

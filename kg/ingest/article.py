@@ -241,7 +241,8 @@ def add_article(folder: Path, article: Article) -> Added:
 
     actors: dict[str, str] = {}
     new_actors: list[dict] = []
-    for name, kind in ((article.publisher, "publisher"), (article.author, "person")):
+    authors = [a.strip() for a in (article.author or "").split(";") if a.strip()]  # joined with ";"
+    for name, kind in [(article.publisher, "publisher"), *((a, "person") for a in authors)]:
         if not name or name.casefold() in (n.casefold() for n in actors):
             continue
         ident = known.actors.get(name.casefold())
@@ -257,7 +258,7 @@ def add_article(folder: Path, article: Article) -> Added:
                     "issued": article.issued.isoformat() if article.issued else "unknown"}
     if article.url:
         source["url"] = article.url
-    notes = [f"author: {article.author}"] if article.author else []
+    notes = [f"author: {', '.join(authors)}"] if authors else []
     source_note = "; ".join([*notes, *article.notes, f"added by 'kg add' from {article.origin}"])
     source["note"] = source_note
     data: dict = {"source": source}
