@@ -258,3 +258,43 @@ def test_json_ld_alone_gives_publisher_date_and_every_author(data: Path) -> None
         ("valley-news", "publisher"), ("ana-lima", "person"), ("ben-cole", "person")]
     assert added.text_file.read_text(encoding="utf-8") == (
         "The old bridge will close for repairs in June, the county said on Tuesday, for at least six weeks.")
+
+
+def test_a_stub_grows_into_a_coded_article_that_builds(data: Path, tmp_path: Path) -> None:
+    """new + add, then the coding a curator (or an accepted draft) adds to the stub: the stub's
+    layout takes statements under it as they are, and the quote lands at its offsets."""
+    folder = data / "school-meals"
+    added = add_article(folder, from_file(ARTICLES / "school-meals.html"))
+    with added.annotation_file.open("a", encoding="utf-8") as stub:  # after the stub's actors
+        stub.write(
+            "- id: margaret-okafor\n  name: Margaret Okafor\n  kind: person\n"
+            "- id: riverside-council\n  name: Riverside council\n  kind: organisation\n"
+            "claims:\n- id: free-meals-for-every-primary-pupil\n  kind: policy\n"
+            "  label: Free school meals for every primary pupil\n"
+            "  text: Every primary pupil should get free school meals.\n"
+            "statements:\n- speaker: margaret-okafor\n  for: riverside-council\n"
+            "  claim: free-meals-for-every-primary-pupil\n  stance: agree\n  mode: direct\n"
+            "  quote: No child should sit in a classroom too hungry to learn\n")
+    text = added.annotation_file.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["actors"][-1]["id"] == "riverside-council"  # appended to the stub's list
+    store = tmp_path / "store"
+    counts = build(folder, str(store)).counts
+    assert (counts["sources"], counts["actors"], counts["claims"], counts["statements"]) == (1, 4, 1, 1)
+    assert MEALS_TEXT.index("No child should sit") == 199
+
+
+def test_a_server_that_never_answers_times_out(data: Path) -> None:
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never says a word
+    try:
+        began = time.monotonic()
+        with pytest.raises(KgError, match=r"^http://127\.0\.0\.1:\d+/a\.html: cannot fetch: "):
+            from_url(f"http://127.0.0.1:{silent.getsockname()[1]}/a.html", timeout=1.0)
+        assert time.monotonic() - began < 10
+    finally:
+        silent.close()
+    assert sorted(p.name for p in (data / "school-meals").iterdir()) == ["debate.yaml"]

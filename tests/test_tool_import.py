@@ -293,3 +293,27 @@ def test_draft_off_its_offsets_is_refused() -> None:
     bad["statements"][1].update(start=600, end=700)
     with pytest.raises(KgError, match=r"statement 2: offsets 600-700 lie outside the text \(610 chara"):
         draft_tasks(bad, MEALS_TEXT)
+
+
+def test_labelstudio_utf16_offsets_of_older_versions_are_recognised(tmp_path: Path) -> None:
+    text = "🙂 Tom Hale said the bridge must close. 🙂🙂 The county said the bridge must close.\n"
+    # code points: 'Tom Hale' at 2-10; an older Label Studio counted the emoji as 2 units: 3-11
+    # (the statements: code points 16-37 and 58-79; UTF-16 units 17-38 and 61-82)
+    words = "the bridge must close"
+    regions = [("t", "Organisation", 3, 11, "Tom Hale"), ("s", "Statement", 17, 38, words),
+               ("c", "Claim", 17, 38, words), ("k", "Organisation", 45, 55, "The county"),
+               ("s2", "Statement", 61, 82, words)]
+    result = [{"id": rid, "type": "labels", "value": {"start": s, "end": e, "text": w, "labels": [label]}}
+              for rid, label, s, e, w in regions]
+    result += [{"type": "relation", "from_id": a, "to_id": b, "labels": [label]}
+               for a, b, label in (("s", "t", "speaker"), ("s", "c", "agree"),
+                                   ("s2", "k", "speaker"), ("s2", "c", "disagree"))]
+    export = write(tmp_path / "old.json", json.dumps([{"id": 1, "data": {"text": text},
+                                                       "annotations": [{"result": result}]}]))
+    import_labelstudio(export, tmp_path / "old")
+    store = tmp_path / "store"
+    build(tmp_path / "old", str(store))
+    found = statements(store)
+    assert set(found) == {("the bridge must close", 16, 37), ("the bridge must close", 58, 79)}
+    assert text[2:10] == "Tom Hale" and text[16:37] == text[58:79] == "the bridge must close"
+    assert len(text.encode("utf-16-le")) // 2 == len(text) + 3  # three emoji, two units each
