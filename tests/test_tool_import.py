@@ -317,3 +317,24 @@ def test_labelstudio_utf16_offsets_of_older_versions_are_recognised(tmp_path: Pa
     assert set(found) == {("the bridge must close", 16, 37), ("the bridge must close", 58, 79)}
     assert text[2:10] == "Tom Hale" and text[16:37] == text[58:79] == "the bridge must close"
     assert len(text.encode("utf-16-le")) // 2 == len(text) + 3  # three emoji, two units each
+
+
+def test_attribute_values_unknown_relations_and_repeats(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus / "tram.txt", TRAM)
+    write(corpus / "tram.ann", "\n".join([
+        "T1\tOrganisation 0 23\tThe transport authority", "T2\tStatement 29 45\tthe tram is late",
+        "T3\tClaim 29 45\tthe tram is late", "R1\tspeaker Arg1:T2 Arg2:T1", "R2\tclaim Arg1:T2 Arg2:T3",
+        "R3\tcauses Arg1:T1 Arg2:T3", "A1\tStance T2 Disagree", "A2\tMode T2 Reported",
+        "T4\tStatement 29 45\tthe tram is late", "R4\tspeaker Arg1:T4 Arg2:T1", "R5\tagree Arg1:T4 Arg2:T3",
+    ]) + "\n")
+    report = import_brat(corpus, tmp_path / "tram")
+    assert report.statements == 1
+    assert report.skipped == {"a second statement at the same words on the same claim": 1}
+    assert report.ignored == {"relation causes": 1}
+    [doc] = [load(p) for p in (tmp_path / "tram").glob("000_*.yaml")]
+    assert doc["statements"] == [{"speaker": "the-transport-authority", "claim": "the-tram-is-late",
+                                  "stance": "disagree", "mode": "reported",
+                                  "quote": {"exact": "the tram is late", "occurrence": 1}}]
+    assert build(tmp_path / "tram", str(tmp_path / "store")).counts["statements"] == 1

@@ -69,6 +69,13 @@ EVIDENCE_LABELS = {"evidence": None, "study": "study", "survey": "survey",
 EVIDENCE_ATTRIBUTES = ("design", "population", "sample_size")  # passed on as they are
 STANCES = ("agree", "disagree", "hedged", "declined")
 LINKS = {"supports": "support", "support": "support", "attacks": "attack", "attack": "attack"}
+RELATIONS = {"speaker", "for", "claim", "by", *STANCES, *LINKS}
+
+
+def keyword(value: str) -> str:
+    """An attribute value as the ontology's keywords are written: 'Official Statistic' ->
+    'official-statistic'."""
+    return re.sub(r"[\s_]+", "-", value.strip()).lower()
 
 
 def norm(label: str) -> str:
@@ -177,7 +184,7 @@ class _Mapper:
         name = " ".join(text[span.start:span.end].split())
         entry = self.actors.get(name.casefold())
         if entry is None:
-            kind = ACTOR_LABELS.get(norm(span.label)) or span.attrs.get("kind") or "person"
+            kind = ACTOR_LABELS.get(norm(span.label)) or keyword(span.attrs.get("kind", "")) or "person"
             entry = {"id": self.ids.plain("actor", name.casefold()), "name": name, "kind": kind}
             self.actors[name.casefold()] = entry
         return entry
@@ -186,7 +193,8 @@ class _Mapper:
         words = " ".join(text[span.start:span.end].split())
         entry = self.claims.get(words.casefold())
         if entry is None:
-            entry = {"id": self.ids.plain("claim", words.casefold()), "kind": span.attrs.get("kind", "claim"),
+            entry = {"id": self.ids.plain("claim", words.casefold()),
+                     "kind": keyword(span.attrs.get("kind", "claim")),
                      "label": shorten(words, 80), "text": words}
             self.claims[words.casefold()] = entry
         return entry
@@ -216,6 +224,9 @@ class _Mapper:
                     raise KgError(f"{rel.where}: relation {rel.kind!r} refers to an unknown span {end!r}",
                                   doc.file)
             kind = norm(rel.kind)
+            if kind not in RELATIONS:
+                self.ignored[f"relation {rel.kind}"] += 1
+                continue
             a, b = spans[rel.source], spans[rel.target]
             if kind in LINKS:
                 out[a.id].append((kind, b))
@@ -225,10 +236,14 @@ class _Mapper:
                 out[a.id].append((kind, b))
         evidence_ids: dict[str, dict] = {}
         speakers: list[tuple[Span, str]] = []  # statement spans and their speaker ids
+        said: set[tuple[int, str]] = set()  # (start, claim): what the build's statement ids are made of
         for span in sorted(doc.spans, key=lambda s: (s.start, s.end)):
             if role[span.id] == "statement":
                 entry = self._statement(span, out[span.id], role, doc.text)
-                if entry is not None:
+                if entry is not None and (span.start, entry["claim"]) in said:
+                    self.skipped["a second statement at the same words on the same claim"] += 1
+                elif entry is not None:
+                    said.add((span.start, entry["claim"]))
                     built.statements.append(entry)
                     speakers.append((span, entry["speaker"]))
             elif role[span.id] == "evidence":
@@ -259,8 +274,9 @@ class _Mapper:
 
     def _statement(self, span: Span, rels: list[tuple[str, Span]], role: dict, text: str) -> dict | None:
         actors = {k: self.actor(t, text) for k, t in reversed(rels) if role[t.id] == "actor"}
+        stance = keyword(span.attrs.get("stance", "agree"))
         speaker, speaks_for = actors.get("speaker"), actors.get("for")
-        claim, stance = None, span.attrs.get("stance", "agree")
+        claim = None
         for kind, target in rels:
             if role[target.id] == "claim" and (kind in STANCES or kind == "claim"):
                 claim = self.claim(target, text)
@@ -280,14 +296,13 @@ class _Mapper:
             entry["for"] = speaks_for["id"]
         entry.update(claim=claim["id"], stance=stance)
         if span.attrs.get("mode"):
-            entry["mode"] = span.attrs["mode"]
+            entry["mode"] = keyword(span.attrs["mode"])
         entry["quote"] = quote_at(text, span.start, span.end)
         return entry
 
     def _evidence(self, span: Span, rels: list[tuple[str, Span]], role: dict, text: str) -> dict | None:
-        kind = EVIDENCE_LABELS[norm(span.label)] or span.attrs.get("kind")
-        by = next((self.actor(t, text) for k, t in rels if k in ("by", "producer") and role[t.id] == "actor"),
-                  None)
+        kind = EVIDENCE_LABELS[norm(span.label)] or keyword(span.attrs.get("kind", ""))
+        by = next((self.actor(t, text) for k, t in rels if k == "by" and role[t.id] == "actor"), None)
         needs = {"survey": "population", "study": "design"}.get(kind or "")
         if not kind:
             self.skipped["evidence without a kind"] += 1
@@ -304,6 +319,8 @@ class _Mapper:
         for key in EVIDENCE_ATTRIBUTES:
             if span.attrs.get(key):
                 value = span.attrs[key]
+                if key == "design":
+                    value = keyword(value)
                 entry[key] = int(value) if key == "sample_size" and value.isdigit() else value
         entry["quote"] = quote_at(text, span.start, span.end)
         return entry
