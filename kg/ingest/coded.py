@@ -41,7 +41,9 @@ supports, attacks (Evidence or Claim   a support or attack link quoting the prem
                                        overlaps the premise, else by the evidence's producer
 =====================================  ===========================================================
 
-Same words, same actor or claim (across documents too). Statements without a speaker or a
+Relations of other names and spans of other labels are ignored and counted; attribute values
+are read as keywords (``Official Statistic`` -> ``official-statistic``). Same words, same actor
+or claim (across documents too). Statements without a speaker or a
 claim, a person speaking with no ``for``, evidence without a kind or a producer (or a study
 without its design, a survey without its population) and links without anyone to assert them
 are skipped and counted, as the DNA importer does: the build would refuse them.
