@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rdflib import URIRef
+
 from kg.model.errors import KgError
 from kg.queries.runner import rows
 from kg.stores.base import Store
@@ -31,6 +33,7 @@ class Debate:
     statements: list[Row]
     links: list[Row]
     quotes: list[Row]
+    checks: list[Row]  # the number checks recorded on claims (trace-number-checks); ?node a claim IRI
 
     def source_ids(self) -> list[str]:
         """Source ids in a stable order (by id)."""
@@ -44,13 +47,16 @@ def load(store: Store) -> Debate:
         found = ", ".join(str(d["id"]) for d in debates) or "none"
         raise KgError(f"the exchange formats write one debate; the store holds {len(debates)} ({found})")
     meta = debates[0]
+    claims = {str(r["id"]): r for r in rows(store, "exchange-claims")}
+    claim_nodes = [URIRef(str(r["node"])) for r in claims.values() if r["role"] == "claim"]
     return Debate(
         id=str(meta["id"]), title=str(meta["title"]), description=str(meta.get("description") or ""),
         iri=str(meta["debate"]),
         sources={str(r["id"]): r for r in rows(store, "exchange-sources")},
         actors={str(r["id"]): r for r in rows(store, "exchange-actors")},
-        claims={str(r["id"]): r for r in rows(store, "exchange-claims")},
+        claims=claims,
         statements=rows(store, "exchange-statements"),
         links=rows(store, "exchange-links"),
         quotes=rows(store, "exchange-quotes"),
+        checks=rows(store, "trace-number-checks", values={"node": claim_nodes}),
     )
