@@ -37,9 +37,6 @@ statements, which DNA's agreement boolean cannot hold, are statements of the typ
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,15 +45,13 @@ from pathlib import Path
 
 import yaml
 
-from kg.ingest.anchor import occurrences
+from kg.ingest.folder import ID, Ids, checked_id, quote_at, slug, write_folder, yaml_bytes
 from kg.model.errors import KgError
 
 DEFAULT_TYPE = "DNA Statement"
 STANCE_TYPE = "Hedged or declined statement"  # kg export's type for stances DNA's boolean lacks
 ID_ATTRIBUTE = "kg id"  # the entity attribute holding the graph's id (kg export -f dna)
 STANCES = ("agree", "disagree", "hedged", "declined")
-_SLUG = re.compile(r"[^a-z0-9]+")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True)
@@ -271,34 +266,10 @@ def _read_type(db: sqlite3.Connection, path: Path, label: str, type_id: int,
 # --- writing -------------------------------------------------------------------------------
 
 
-def slug(text: str) -> str:
-    """A lower-case id fragment: letters and digits joined by '-'."""
-    return _SLUG.sub("-", text.lower()).strip("-")[:60].strip("-")
-
-
-class _Ids:
-    """Unique annotation ids for names (one namespace, as the build requires)."""
-
-    def __init__(self, reserved: set[str] | None = None) -> None:
-        self.by_name: dict[tuple[str, str], str] = {}
-        self.taken: set[str] = set(reserved or ())
-
-    def get(self, prefix: str, name: str) -> str:
-        key = (prefix, name)
-        if key not in self.by_name:
-            base = f"{prefix}-{slug(name) or 'unnamed'}"
-            ident, n = base, 2
-            while ident in self.taken:
-                ident, n = f"{base}-{n}", n + 1
-            self.taken.add(ident)
-            self.by_name[key] = ident
-        return self.by_name[key]
-
-
 def debate_files(project: Project, debate_id: str, title: str) -> dict[str, bytes]:
     """The files of the debate folder: ``debate.yaml``, and a text and a YAML per document."""
     attrs = project.attributes
-    ids = _Ids({a[ID_ATTRIBUTE] for a in attrs.values() if _ID.match(a.get(ID_ATTRIBUTE, ""))})
+    ids = Ids({a[ID_ATTRIBUTE] for a in attrs.values() if ID.match(a.get(ID_ATTRIBUTE, ""))})
     actors: dict[str, dict] = {}
     claims: dict[str, dict] = {}
     per_doc: dict[int, list[dict]] = {}
@@ -307,7 +278,7 @@ def debate_files(project: Project, debate_id: str, title: str) -> dict[str, byte
     def known(variable: str, name: str) -> dict[str, str] | None:
         """The attributes of an entity written by kg export (it has our id), else None."""
         found = attrs.get((variable, name), {})
-        return found if _ID.match(found.get(ID_ATTRIBUTE, "")) else None
+        return found if ID.match(found.get(ID_ATTRIBUTE, "")) else None
 
     def actor(variable: str, name: str, prefix: str, kind: str) -> str:
         ours = known(variable, name)
@@ -339,18 +310,12 @@ def debate_files(project: Project, debate_id: str, title: str) -> dict[str, byte
             entry["speaker"], entry["for"] = actor("person", st.person, "p", "person"), org
         else:
             entry["speaker"] = org
-        text = project.documents[st.document].text
-        exact = text[st.start:st.stop]
-        found = occurrences(text, exact)
-        entry.update(claim=claim, stance=st.stance or ("agree" if st.agree else "disagree"))
-        if len(found) == 1:
-            entry["quote"] = exact
-        else:  # the build would refuse an ambiguous quote: name the occurrence DNA coded
-            entry["quote"] = {"exact": exact, "occurrence": found.index(st.start) + 1}
+        entry.update(claim=claim, stance=st.stance or ("agree" if st.agree else "disagree"),
+                     quote=quote_at(project.documents[st.document].text, st.start, st.stop))
         per_doc.setdefault(st.document, []).append(entry)
 
     files: dict[str, bytes] = {}
-    files["debate.yaml"] = _yaml({
+    files["debate.yaml"] = yaml_bytes({
         "debate": {"id": debate_id, "title": title,
                    "description": "Imported from a Discourse Network Analyzer (DNA) database "
                                   "by 'kg import dna'."},
@@ -360,7 +325,7 @@ def debate_files(project: Project, debate_id: str, title: str) -> dict[str, byte
     for doc_id, document in sorted(project.documents.items()):
         stem = f"doc-{doc_id}"
         files[f"{stem}.txt"] = document.text.encode("utf-8")
-        files[f"{stem}.yaml"] = _yaml({
+        files[f"{stem}.yaml"] = yaml_bytes({
             "source": {"id": f"dna-doc-{doc_id}", "file": f"{stem}.txt", "title": document.title,
                        "type": "document", "publisher": "unknown",
                        "issued": document.day.isoformat() if document.day else "unknown",
@@ -370,41 +335,11 @@ def debate_files(project: Project, debate_id: str, title: str) -> dict[str, byte
     return files
 
 
-def _yaml(data: dict, comment: str) -> bytes:
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
-    return f"# {comment}\n{body}".encode()
-
-
-def write_folder(files: dict[str, bytes], folder: Path, force: bool = False) -> None:
-    """Write ``files`` as ``folder``, atomically: a temporary folder renamed into place."""
-    if folder.exists() and not force:
-        raise KgError("already exists; choose another --out or add --force to replace it", folder)
-    parent = folder.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = parent / f".{folder.name}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        old = None
-        if folder.exists():
-            old = parent / f".{folder.name}.old-{os.getpid()}"
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        raise KgError(f"cannot write the debate folder: {exc.strerror or exc}", folder) from exc
-
-
 def import_dna(path: Path, folder: Path | None = None, debate_id: str | None = None,
                title: str | None = None, statement_type: str = DEFAULT_TYPE,
                force: bool = False) -> ImportReport:
     """Read a DNA file and write it as a debate folder that ``kg build`` loads."""
-    debate_id = debate_id or slug(path.stem) or "dna-import"
-    if not _ID.match(debate_id):
-        raise KgError(f"bad debate id {debate_id!r}: use letters, digits, '-', '_' or '.'")
+    debate_id = checked_id(debate_id or slug(path.stem) or "dna-import")
     folder = folder or Path("data") / debate_id
     project = read(path, statement_type)
     files = debate_files(project, debate_id, title or f"Imported from {path.name}")
