@@ -94,13 +94,13 @@ class AifReport:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _text(value: object) -> str:
-    """The map's text: a string, OVA's ``{"txt": ...}``, or HTML with its tags removed."""
+def _text(value: object, markup: bool) -> str:
+    """The map's text: a string or ``{"txt": ...}``; OVA 3's (``markup``) is HTML: tags removed."""
     if isinstance(value, dict):
         value = value.get("txt", "")
     if not isinstance(value, str):
         return ""
-    if "<" in value and _TAG.search(value):
+    if markup:
         value = html.unescape(_TAG.sub("", value.replace("<br>", "\n").replace("<br/>", "\n")))
     return value
 
@@ -168,7 +168,7 @@ def read_map(path: Path) -> AifMap:
 
 def _sources(data: dict[str, Any], kg: dict[str, Any], path: Path) -> list[Source]:
     """The map's texts: one per source the extension names, else the whole text as one source."""
-    text = _text(data.get("text"))
+    text = _text(data.get("text"), markup="AIF" in data)
     listed = kg.get("sources") if isinstance(kg.get("sources"), list) else []
     if not listed:
         return [Source(slug(path.stem) or "aif-text", text, {"title": path.stem})]

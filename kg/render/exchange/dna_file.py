@@ -31,7 +31,6 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -285,10 +284,3 @@ def dna_bytes(debate: Debate, password: str = ADMIN_PASSWORD) -> bytes:
             db.close()
         return path.read_bytes()
 
-
-def statement_counts(rows: Iterable[Row]) -> dict[str, int]:
-    """How many statements go to each DNA statement type (for the command's summary)."""
-    counts = {STATEMENT_TYPE: 0, STANCE_TYPE: 0}
-    for row in rows:
-        counts[STATEMENT_TYPE if row["stance"] in _YES_NO else STANCE_TYPE] += 1
-    return counts
