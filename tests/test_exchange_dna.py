@@ -136,3 +136,21 @@ def test_dna_needs_an_output_file(kg) -> None:  # type: ignore[no-untyped-def]
     result = kg("export", "-f", "dna")
     assert result.exit_code == 2
     assert "error: -f dna writes a binary SQLite file: give it with -o FILE.dna" in result.output
+
+
+def test_round_trip_gives_dna_the_same_networks(store: OxigraphStore,
+                                                round_trip: tuple[Path, OxigraphStore]) -> None:
+    from kg.analysis.discourse import load_statements, one_mode
+
+    def ties(graph_store: OxigraphStore, level: str) -> dict[tuple[str, str], tuple[float, float]]:
+        net = one_mode(load_statements(graph_store, level), "actor", "subtract", "no")
+        congruence, conflict = net.congruence.toarray(), net.conflict.toarray()
+        return {(a, b): (congruence[i, j], conflict[i, j]) for i, a in enumerate(net.ids)
+                for j, b in enumerate(net.ids) if congruence[i, j] or conflict[i, j]}
+
+    _, back = round_trip
+    for level in ("person", "organisation"):
+        assert ties(back, level) == ties(store, level)
+    people = ties(store, "person")
+    # conflict: use of force 2 disagreeing x 2 agreeing statements, assaults 1 x 1
+    assert people[("andy-symonds", "cambridge-researchers")] == (0, 5)
