@@ -154,3 +154,18 @@ def test_bad_maps_are_one_line_errors(tmp_path: Path, text: str, message: str) -
     assert not (tmp_path / "out").exists()
     result = CliRunner().invoke(main, ["import", "aif", str(bad), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and result.output.count("\n") <= 1 and "Traceback" not in result.output
+
+
+def test_plain_aifdb_text_keeps_angle_brackets(tmp_path: Path) -> None:
+    words = "costs < benefits > nothing"
+    plain = {"nodes": [{"nodeID": "1", "text": "Costs are below benefits", "type": "I"},
+                       {"nodeID": "2", "text": "Eve Ray : " + words, "type": "L"},
+                       {"nodeID": "3", "text": "Asserting", "type": "YA"}],
+             "edges": [{"fromID": "2", "toID": "3"}, {"fromID": "3", "toID": "1"}],
+             "locutions": [{"nodeID": "2", "personID": "1"}],
+             "participants": [{"participantID": "1", "firstname": "Eve", "surname": "Ray"}],
+             "text": f"Eve Ray wrote: {words}."}
+    (tmp_path / "plain.json").write_text(json.dumps(plain), encoding="utf-8")
+    report = import_aif(tmp_path / "plain.json", tmp_path / "out")
+    assert (report.statements, report.unanchored) == (1, 0)
+    assert (tmp_path / "out" / "source-1.txt").read_text(encoding="utf-8") == f"Eve Ray wrote: {words}."
