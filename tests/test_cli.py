@@ -38,7 +38,7 @@ def test_import_help_lists_only_its_own_subcommands() -> None:
     result = CliRunner().invoke(main, ["import", "--help"])
     assert result.exit_code == 0
     commands = result.output.split("Commands:")[1].split()
-    assert {"dna", "brat", "labelstudio", "doccano"} <= set(commands)
+    assert commands[0] == "aif" and {"dna", "brat", "labelstudio", "doccano"} <= set(commands)
     assert "build" not in commands and "trace" not in commands
 
 

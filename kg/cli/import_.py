@@ -122,3 +122,39 @@ def doccano(path: Path, folder: Path | None, debate_id: str | None, title: str |
     from kg.ingest.doccano import import_doccano
 
     return import_doccano(path, folder, debate_id, title, force)
+
+@import_group.command("aif")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", "folder", type=click.Path(path_type=Path), default=None,
+              help="Debate folder to write (default: data/<id>). Refuses to replace one unless --force.")
+@click.option("--id", "debate_id", default=None, help="Debate id (default: from the file or folder name).")
+@click.option("--title", default=None, help="Debate title (default: the map's, or 'Imported from NAME').")
+@click.option("--force", is_flag=True, help="Replace the folder if it exists (atomically).")
+def aif(source: Path, folder: Path | None, debate_id: str | None, title: str | None, force: bool) -> None:
+    """Import Argument Interchange Format maps: SOURCE is an AIF JSON file (AIFdb, OVA) or a folder
+    of them (*.json).
+
+    \b
+    Participants become actors, I nodes claims, L nodes with their locutions statements (stance
+    from the YA illocution; the quote is the L node's words, found in the map's text), RA and CA
+    nodes support and attack links. Locutions whose words are not in the text are not written:
+    their claims stay, without a quote, and the import says how many. Maps written by
+    'kg export -f aif' keep their ids, kinds, sources and offsets.
+
+    \b
+    Example:
+      kg import aif map.json --out data/aif-map && kg build data/aif-map
+    """
+    from kg.ingest.aif import import_aif
+
+    report = import_aif(source, folder, debate_id, title, force)
+    click.echo(f"wrote {report.folder}: debate {report.debate_id}, {report.maps} map(s), "
+               f"{report.sources} source(s), {report.actors} actors, {report.claims} claims "
+               f"({report.evidence} of them evidence in the exported graph), {report.statements} statements, "
+               f"{report.links} links")
+    if report.unanchored:
+        err.print(f"not anchored: {report.unanchored} locution(s) whose words are not in the text "
+                  "(their claims are kept without a quote)", markup=False)
+    for reason, count in sorted(report.skipped.items()):
+        err.print(f"skipped {count}: {reason}", markup=False)
+    err.print(f"next: kg build {report.folder}", markup=False)

@@ -24,6 +24,7 @@ import pyvis
 from pyvis.network import Network
 
 from kg.model.errors import KgError
+from kg.model.escape import json_text
 from kg.model.files import write_atomic
 from kg.render import layout
 from kg.render.figures import COALITION_COLOURS
@@ -308,9 +309,7 @@ def page_data(view: ViewGraph) -> dict[str, object]:
 
 def script_json(data: object) -> str:
     """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` survives as itself."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return json_text(data, indent=None)
 
 
 def render(view: ViewGraph) -> str:
