@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "viz": ("kg.cli.viz", "viz", "Write interactive views of the debate (offline HTML)."),
     "analyze": ("kg.cli.analyze", "analyze", "Analyse the debate as a network: coalitions, standing."),
     "report": ("kg.cli.report", "report", "Write a debate brief: sides, main claims, figures, references."),
+    "extract": ("kg.cli.extract", "extract", "Draft a source's quotes, speakers, actors and numbers."),
     "import": ("kg.cli.import_", "import_group", "Import data coded in other tools as a debate folder."),
     "serve": ("kg.cli.serve", "serve", "Serve the store as a read-only SPARQL endpoint with views."),
     "synth": ("kg.cli.synth", "synth", "Generate a synthetic debate of a chosen size."),
