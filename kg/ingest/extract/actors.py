@@ -103,14 +103,15 @@ FEMALE = {
     "Rachel", "Rebecca", "Ruth", "Sally", "Samantha", "Sarah", "Shabana", "Sharon", "Sophie", "Stella",
     "Susan", "Suella", "Theresa", "Tracey", "Victoria", "Yvette", "Zoe",
 }
+
 MALE = {
-    "Alice", "Amanda", "Amy", "Angela", "Ann", "Anna", "Anne", "Bridget", "Carol", "Caroline", "Catherine",
-    "Charlotte", "Claire", "Clare", "Deborah", "Diane", "Elaine", "Eleanor", "Elizabeth", "Ellie", "Emily",
-    "Emma", "Fiona", "Gemma", "Hannah", "Harriet", "Helen", "Jane", "Janet", "Jennifer", "Jessica", "Jo",
-    "Joanna", "Julie", "Karen", "Kate", "Katherine", "Kathryn", "Kelly", "Laura", "Lisa", "Louise", "Lucy",
-    "Margaret", "Maria", "Mary", "Megan", "Michelle", "Natalie", "Nicola", "Olivia", "Patricia", "Priti",
-    "Rachel", "Rebecca", "Ruth", "Sally", "Samantha", "Sarah", "Shabana", "Sharon", "Sophie", "Stella",
-    "Susan", "Suella", "Theresa", "Tracey", "Victoria", "Yvette", "Zoe",
+    "Adam", "Alan", "Alex", "Andrew", "Andy", "Anthony", "Antony", "Ben", "Bill", "Boris", "Brian",
+    "Chris", "Christopher", "Colin", "Craig", "Daniel", "Dave", "David", "Dominic", "Ed", "Edward",
+    "Gareth", "Gary", "Gavin", "George", "Graham", "Greg", "Harry", "Ian", "Jack", "James", "Jamie",
+    "Jason", "Jeremy", "John", "Jon", "Jonathan", "Keir", "Kevin", "Liam", "Mark", "Martin", "Matt",
+    "Matthew", "Michael", "Mike", "Neil", "Nick", "Nigel", "Paul", "Peter", "Philip", "Richard", "Rishi",
+    "Rob", "Robert", "Sadiq", "Sajid", "Sam", "Scott", "Simon", "Stephen", "Steve", "Steven", "Stuart",
+    "Thomas", "Tim", "Tom", "Tony", "Wes", "William",
 }
 
 # -- patterns --------------------------------------------------------------------------------
@@ -123,7 +124,8 @@ _CAP_RUN = rf"(?:{_CAP_WORD})(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*(?:{_CAP_WORD}))*"
 SPEECH_VERBS = (r"said|says|told|added|adds|insisted|warned|claimed|argued|stated|explained|"
                 r"admitted|suggested|believes|believed|thinks|urged|pledged|promised|vowed|"
                 r"announced|revealed|stressed|noted|conceded|acknowledged|maintained|denied|"
-                r"called for|calls for|wrote|writes|commented|confirmed|predicted|cautioned|found|concluded")
+                r"called for|calls for|wrote|writes|commented|confirmed|predicted|cautioned|found|concluded|"
+                r"estimated|estimates|warns|insists|claims|argues|tells|explains|admits|accepts|accepted")
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -333,6 +335,12 @@ class _Finder:
 
     def person(self, name: str, start: int, end: int, title: str = "", post: str = "") -> int:
         name = _title_case(name)
+        words = name.split()
+        while len(words) > 2 and words[0] in _TITLE_WORDS:  # "Councillor Margaret Ellis"
+            title = title or words[0]
+            start += len(words[0]) + 1
+            words = words[1:]
+        name = " ".join(words)
         honorific = title if title in HONORIFICS else ""
         kind = "chief-officer" if title in CHIEF_OFFICER_TITLES else "person"
         return self.add(name, kind, start, end, gender=_gender(name.split()[0], honorific),
@@ -433,6 +441,14 @@ def _mentions_of_known_names(finder: _Finder, surname_refs: list[tuple[int, int,
     for start, end, honorific, surname in surname_refs:
         target = _by_surname(finder, persons, surname, start)
         if target is None:
+            full = re.search(rf"\b(?P<first>{_NAME_WORD})[ \t]+{re.escape(surname)}\b", text)
+            if full and full.group("first") not in NOT_NAMES and full.group("first") not in _TITLE_WORDS:
+                target = finder.person(full.group(), full.start(), full.end(), title=honorific)
+                persons.append(target)
+                finder.spans.append((start, end, target))
+                for m in re.finditer(rf"(?<![\w-]){re.escape(full.group())}(?![\w-])", text):
+                    finder.spans.append((m.start(), m.end(), target))
+                continue
             target = finder.add(surname, "person", start, end, honorific=honorific,
                                 gender=HONORIFICS.get(honorific, ""))
         else:

@@ -50,13 +50,15 @@ _AFTER_VERB_FIRST = re.compile(rf"\s*,?\s*(?P<cue>{_VERB})\s+(?P<speaker>{_SPEAK
 _OBJECT = (r"(?:\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}"
            r"|\s+(?:MPs|reporters|journalists|the\s+committee|the\s+inquiry|the\s+conference|delegates|members))")
 _BEFORE = re.compile(rf"(?P<speaker>{_SPEAKER})\s+{_AUX}(?P<cue>{_VERB}){_OBJECT}?\s*[:,]?\s*$")
+# What may follow ", Mr X said" in the same sentence: nothing, a time or place, who was told
+_TRAILING = re.compile(r"\s*(?:(?:,\s*)?(?:in|on|at|to|during|yesterday|today|last|after|before|when|while|"
+                       r"earlier|later|this|the|a|an|[A-Z][\w-]*)\b[^.!?]*)?")
 _PRONOUN = re.compile(r"^(?:he|she|they)$", re.IGNORECASE)
 _VOICE_WORDS = ("spokesman", "spokeswoman", "spokesperson", "minister", "chairman", "chair", "secretary")
 # Reported speech: a subject, auxiliaries, the verb; the clause after it (skipping 'that')
 _REPORTED = re.compile(rf"\b{_AUX}(?P<cue>{_VERB}|did not say whether|called on)\b(?:\s+that\b)?\s*")
 _TOLD = re.compile(r"(?:the\s+)?[A-Za-z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+(?:that\s+)?")
 _CLOSING_CUE = re.compile(rf",\s*(?P<speaker>{_SPEAKER})\s+{_AUX}(?P<cue>{_VERB})\s*[.!?]?$")
-_CLAUSE_OPENERS = {"a", "an", "the", "and", "but", "as", "while", "that", "because", "so", "when"}
 _ACCORDING = re.compile(r"\baccording to\s+(?P<speaker>[^,.;]{2,80})")
 
 
@@ -118,6 +120,8 @@ def segments(text: str) -> list[Segment]:
                     family, opened = fam, i
                     continuing = pending and i == p_start
             elif fam == family:
+                if role == "close" and _possessive(text, i, opened, p_end, family):
+                    continue
                 if role == "close":
                     found.append(Segment(opened + 1, i, opened, i, continuing))
                     family = None
@@ -130,6 +134,22 @@ def segments(text: str) -> list[Segment]:
         if family is not None:
             found.append(Segment(opened + 1, _trim_end(text, opened + 1, p_end), opened, None, continuing))
     return found
+
+
+def _possessive(text: str, i: int, opened: int, end: int, family: str) -> bool:
+    """Whether the closing-looking mark at ``i`` is rather a plural possessive ("members’
+    wellbeing"): after an 's', before a space and a lower-case word, inside a quotation that
+    opened a sentence (so it should run to punctuation) and is closed later in the paragraph
+    by a mark after punctuation."""
+    if text[i - 1] != "s" or not re.match(r"\s[a-z]", text[i + 1 : i + 3]):
+        return False
+    if opened > 0 and not re.search(r"(?:^|[.:!?]\s*|\n)$", text[max(0, opened - 3) : opened]):
+        return False
+    for j in range(i + 1, end):
+        fam = CLOSING.get(text[j]) or STRAIGHT.get(text[j])
+        if fam == family and text[j - 1] in ",.!?" and _role(text, j, opened, end) == "close":
+            return True
+    return False
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -186,25 +206,26 @@ def direct_statements(text: str, cast: Cast) -> list[Statement]:
     sentence_spans = sentences(text)
     result: list[Statement] = []
     last: Statement | None = None
-    last_paragraph_quoted = False
+    last_paragraph = -2  # index of the paragraph of the last attributed quotation
     paragraph_spans = paragraphs(text)
     for seg in segments(text):
         start, end = _words_span(text, seg.start, seg.end)
         if start >= end:
             continue
         found = _attribute(text, seg, speakers, sentence_spans)
-        paragraph = next(p for p in paragraph_spans if p[0] <= seg.open_at < p[1])
+        index = next(i for i, p in enumerate(paragraph_spans) if p[0] <= seg.open_at < p[1])
         if found is None and last is not None:
-            same_paragraph = paragraph[0] <= last.start < paragraph[1]
-            opens_paragraph = seg.open_at == paragraph[0]
-            if seg.continues or same_paragraph or (opens_paragraph and last_paragraph_quoted):
+            opens_paragraph = seg.open_at == paragraph_spans[index][0]
+            # the same quotation carried on, a later quotation in the same paragraph, or a quoted
+            # paragraph straight after a quoted one: the same speaker, as news style has it
+            if seg.continues or last_paragraph == index or (opens_paragraph and last_paragraph == index - 1):
                 found = (last.speaker, last.actor, last.cue)
         if found is None:
             continue
         speaker, actor, cue = found
         last = Statement(speaker, actor, start, end, "direct", cue)
         result.append(last)
-        last_paragraph_quoted = True
+        last_paragraph = index
     return result
 
 
@@ -220,7 +241,7 @@ def _attribute(text: str, seg: Segment, speakers: _Speakers,
         window = window[: cut.start()] if cut else window
         for pattern in (_AFTER_VERB_FIRST, _AFTER_NAME_FIRST):
             m = pattern.match(window)
-            if m and not (pattern is _AFTER_NAME_FIRST and m.group("rest").strip()):
+            if m and (pattern is _AFTER_VERB_FIRST or _TRAILING.fullmatch(m.group("rest"))):
                 resolved = speakers.resolve(after_start + m.start("speaker"), after_start + m.end("speaker"),
                                             seg.open_at)
                 if resolved:
@@ -304,18 +325,22 @@ def _subject(text: str, s_start: int, v_start: int, speakers: _Speakers) -> tupl
     if pronoun:
         resolved = speakers.resolve(s_start + pronoun.start("p"), s_start + pronoun.end("p"), s_start)
         return (resolved[0], resolved[1]) if resolved and resolved[1] is not None else None
+    # "Tom Bradley, chief executive of the ..., said": the name before the appositive first
     appositive = re.search(r",[^,]{2,80},\s*$", head)
-    end = s_start + appositive.start() if appositive else v_start
-    while end > s_start and text[end - 1].isspace():
-        end -= 1
-    mention = next((m for m in speakers.cast.mentions if m.end == end and m.start >= s_start), None)
-    if mention is None:
-        return None
-    # the subject must open its clause: only determiners or a title before the name
-    last_word = re.search(r"(?<![A-Za-z])([a-z]+)\s*$", text[s_start:mention.start])
-    if last_word and last_word.group(1) not in _CLAUSE_OPENERS:
-        return None
-    return text[mention.start:mention.end], mention.actor
+    ends = [s_start + appositive.start(), v_start] if appositive else [v_start]
+    for end in ends:
+        while end > s_start and (text[end - 1].isspace() or text[end - 1] == ","):
+            end -= 1
+        mention = next((m for m in speakers.cast.mentions if m.end == end and m.start >= s_start), None)
+        if mention is None:
+            continue
+        lead = text[s_start:mention.start]
+        # not the attribution of a quotation that has just closed (", Mr Hurst said in ..."),
+        # and not the object of a preposition ("spoke to Mr Hurst said")
+        if re.search(r"['’\"”]\s*,?\s*$", lead) or re.search(r"\b(?:to|with|from|than|for|of)\s*$", lead):
+            continue
+        return text[mention.start:mention.end], mention.actor
+    return None
 
 
 def _strip_final_stop(text: str, start: int, end: int) -> tuple[int, int]:
