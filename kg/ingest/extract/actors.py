@@ -66,7 +66,8 @@ HEADS = {
     "confederation": "organisation", "coalition": "organisation", "charity": "organisation",
     "board": "organisation", "forum": "organisation", "company": "organisation", "plc": "organisation",
     "ltd": "organisation", "organisation": "organisation", "organization": "organisation",
-    "hospital": "organisation", "party": "organisation", "institution": "research-institution",
+    "hospital": "organisation", "chamber": "organisation", "party": "organisation",
+    "institution": "research-institution",
 }
 LOCAL_GOVERNMENT = {"city", "county", "district", "borough", "town", "parish", "metropolitan"}
 # Well-known names without a head word: UK pollsters and public bodies (kind by name).
@@ -144,7 +145,7 @@ _APPOSITIVE = re.compile(
     rf"[ \t]+(?:of|at|for|from)[ \t]+(?:the[ \t]+)?(?P<org>{_CAP_RUN})"
 )
 _NAME_SPEAKS = re.compile(
-    rf"\b(?P<name>{_FULL_NAME})[ \t]+(?:(?:has|had|also|previously|later|then)[ \t]+)*(?:{SPEECH_VERBS})\b"
+    rf"\b(?P<name>{_FULL_NAME}),?[ \t]+(?:(?:has|had|also|previously|later|then)[ \t]+)*(?:{SPEECH_VERBS})\b"
     rf"|\b(?:said|added|says|adds|warned|insisted|explained)[ \t]+(?P<name2>{_FULL_NAME})\b"
 )
 _CREDIT = re.compile(
@@ -163,6 +164,7 @@ _GROUP = re.compile(
     rf"(?:at|from)[ \t]+(?:the[ \t]+)?(?P<org>{_CAP_RUN})"
 )
 _RUN = re.compile(_CAP_RUN)
+_NAMED_BEFORE = re.compile(rf"{_FULL_NAME},[ \t]*$")
 _TITLE_WORDS = {w for title in [*POST_TITLES, *HONORIFICS] for w in title.split()}
 _BRACKETED_ACRONYM = re.compile(r"[ \t]*\((?P<acronym>[A-Z][A-Za-z]{1,7})\)")
 _KNOWN = re.compile(rf"\b(?:{_alternation(KNOWN_NAMES)})\b")
@@ -399,6 +401,8 @@ def find_actors(text: str) -> Cast:
             continue
         if found:
             finder.add(org_name, found[2], found[0], found[1])
+        if _NAMED_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+            continue  # "Neil Archer, a spokesman for ...": the voice has a name
         finder.add(f"{org_name} {m.group(post_group)}", "person", m.start(), m.end(),
                    post=f"{m.group(post_group)} of {org_name}")
     for m in _GROUP.finditer(text):

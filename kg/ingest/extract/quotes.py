@@ -57,7 +57,7 @@ _PRONOUN = re.compile(r"^(?:he|she|they)$", re.IGNORECASE)
 _VOICE_WORDS = ("spokesman", "spokeswoman", "spokesperson", "minister", "chairman", "chair", "secretary")
 # Reported speech: a subject, auxiliaries, the verb; the clause after it (skipping 'that')
 _REPORTED = re.compile(rf"\b{_AUX}(?P<cue>{_VERB}|did not say whether|called on)\b(?:\s+that\b)?\s*")
-_TOLD = re.compile(r"(?:the\s+)?[A-Za-z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+(?:that\s+)?")
+_TOLD = re.compile(r"(?:the\s+)?[A-Za-z][\w-]*(?:\s+[A-Z][\w-]*){0,3}[:,]?\s+(?:that\s+)?")
 _CLOSING_CUE = re.compile(rf",\s*(?P<speaker>{_SPEAKER})\s+{_AUX}(?P<cue>{_VERB})\s*[.!?]?$")
 _ACCORDING = re.compile(r"\baccording to\s+(?P<speaker>[^,.;]{2,80})")
 
