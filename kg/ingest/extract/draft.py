@@ -28,12 +28,12 @@ from typing import Any
 
 from kg.ingest.annotations import Node
 from kg.ingest.annotations import load as load_annotations
-from kg.ingest.compile import DEBATE_FILE
 from kg.ingest.extract.actors import KnownActor, assign_ids, find_actors
 from kg.ingest.extract.quantities import find_quantities
 from kg.ingest.extract.quotes import direct_statements, reported_statements
 from kg.model.errors import KgError
 from kg.model.files import write_atomic
+from kg.model.paths import DEBATE_FILE
 
 DRAFT_SUFFIX = ".draft.json"
 MAX_TEXT_BYTES = 5_000_000  # a news article is a few tens of KB

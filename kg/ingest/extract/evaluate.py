@@ -38,9 +38,9 @@ from typing import Any
 from kg.ingest.anchor import AnchorError, anchor
 from kg.ingest.annotations import Node
 from kg.ingest.annotations import load as load_annotations
-from kg.ingest.compile import DEBATE_FILE
 from kg.ingest.extract.draft import draft, issued, known_actors, read_text
 from kg.model.errors import KgError
+from kg.model.paths import DEBATE_FILE
 
 ACTOR_KEYS = ("speaker", "for", "by", "commissioned_by", "site")
 TOLERANCE = 0.005
