@@ -292,3 +292,34 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
         f"error: no source text, annotation file or source id 'no-such-source' (looked in {tmp_path}/)"]
     result = runner.invoke(main, ["extract"])
     assert result.exit_code == 2 and "missing SOURCE" in result.output
+
+
+def test_every_keyword_a_draft_uses_is_the_ontologys() -> None:
+    """Drafts name kinds, units, comparators and modes by the keywords annotation files use; the
+    extractor keeps them in tables (it must not load the ontology to start), so each is checked here."""
+    from kg.ingest.extract import actors, quantities
+    from kg.ingest.vocabulary import CATEGORY, vocabulary
+
+    terms = vocabulary().terms
+    kinds = {*actors.HEADS.values(), *actors.KNOWN_NAMES.values(), "person", "chief-officer",
+             "research-group", "publisher"}
+    units = {*quantities.DURATIONS.values(), *quantities.RATES.values(), *quantities.CURRENCIES.values(),
+             "percent", "percentage-points", "ratio", "count", "calendar-year"}
+    assert kinds <= set(terms[CATEGORY["actor"]])
+    assert units <= set(terms[CATEGORY["unit"]])
+    assert set(quantities.COMPARATORS.values()) <= set(terms[CATEGORY["comparator"]])
+    assert {"direct", "reported"} <= set(terms[CATEGORY["mode"]])
+
+
+def test_the_build_ignores_drafts(tmp_path: Path) -> None:
+    """A draft beside the text changes nothing until accepted: same counts with and without it."""
+    data = tmp_path / "data"
+    shutil.copytree(ARTICLES / "school-phones", data / "school-phones")
+    runner = CliRunner()
+    text = data / "school-phones" / "001_northshire_phone_ban.txt"
+    assert runner.invoke(main, ["extract", str(text)]).exit_code == 0
+    assert text.with_name("001_northshire_phone_ban.draft.json").is_file()
+    built = runner.invoke(main, ["build", str(data), "--store", str(tmp_path / "store")])
+    assert built.exit_code == 0, built.output
+    assert ("sources 1  actors 11  claims 11  statements 18  evidence 5  links 3  quotes 36  quantities 15"
+            in built.output)
