@@ -20,9 +20,14 @@ from kg.model.paths import DEFAULT_DATA
                    "under --data) and print recall and precision against its annotations.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: print the draft (or the scores) as JSON on standard output and write no file.")
+@click.option("--llm", "llm_url", metavar="URL", default=None,
+              help="Also send the text to this OpenAI-compatible server (e.g. a local llama.cpp) for "
+                   "claims and stances; only quotes found word for word in the text are kept.")
+@click.option("--llm-model", default="local", show_default=True, help="The model name sent with --llm.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
               help="Data folder in which a source id or debate id is looked up.")
-def extract(source: str | None, debate: str | None, fmt: str, data_dir: Path) -> None:
+def extract(source: str | None, debate: str | None, fmt: str, llm_url: str | None, llm_model: str,
+            data_dir: Path) -> None:
     """Draft annotations for SOURCE with rules only (no model, no network).
 
     \b
@@ -39,6 +44,7 @@ def extract(source: str | None, debate: str | None, fmt: str, data_dir: Path) ->
       kg extract data/taser-uk/004_d57e7b97e3561e93.txt
       kg extract edp-norfolk-taser-call -f json
       kg extract --evaluate taser-uk
+      kg extract SOURCE --llm http://127.0.0.1:8080    # only with a model server you run
     """
     if debate is not None:
         if source is not None:
@@ -50,7 +56,7 @@ def extract(source: str | None, debate: str | None, fmt: str, data_dir: Path) ->
     from kg.ingest.extract.draft import draft_source, locate, write_draft
 
     located = locate(source, data_dir)
-    result = draft_source(located)
+    result = draft_source(located, llm_url, llm_model)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -59,7 +65,9 @@ def extract(source: str | None, debate: str | None, fmt: str, data_dir: Path) ->
     known = sum(a["id"] in _known_ids(located.folder) for a in result["actors"])
     click.echo(f"wrote {path}: {len(result['statements'])} statements ({direct} direct, "
                f"{len(result['statements']) - direct} reported), {len(result['quantities'])} quantities, "
-               f"{len(result['actors'])} actors ({known} already in the debate), {result['dropped']} dropped")
+               f"{len(result['actors'])} actors ({known} already in the debate)"
+               + (f", {len(result['claims'])} claims from the model" if "claims" in result else "")
+               + f", {result['dropped']} dropped")
 
 
 def _known_ids(folder: Path) -> set[str]:

@@ -262,6 +262,15 @@ def slug(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", flat.lower())) or "actor"
 
 
+def without_titles(name: str) -> str:
+    """A name without the titles before it ("Mr Symonds" -> "Symonds", "Chief Constable Simon
+    Bailey" -> "Simon Bailey")."""
+    words = name.split()
+    while len(words) > 1 and words[0].rstrip(".") in _TITLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
 def initials(name: str) -> str:
     """The acronym of an organisation's name ("National Police Chiefs' Council" -> "NPCC")."""
     return "".join(w[0] for w in re.findall(r"[A-Za-z]+", re.sub(r"\([^)]*\)", "", name))

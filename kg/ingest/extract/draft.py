@@ -12,6 +12,9 @@ other tools of the project (the browser coder reads it)::
      "actors": [{"name": "Andy Symonds", "kind": "person", "id": "andy-symonds"}],
      "dropped": 0}
 
+With ``--llm URL`` the draft has one more key, ``claims``: ``[{"text": "<a neutral claim>",
+"statements": [{"speaker", "actor", "quote", "start", "end", "stance"}]}]``.
+
 Offsets are Unicode code points, end exclusive. ``actor`` is the id of the actor in
 ``actors``: an existing actor of the debate when the name matches one (same person, same id),
 else a new id made from the name. ``date`` is the source's ``issued`` date from its annotation
@@ -166,10 +169,18 @@ def anchored(text: str, items: list[dict[str, Any]], key: str) -> tuple[list[dic
     return kept, len(items) - len(kept)
 
 
-def draft_source(source: SourceFile) -> dict[str, Any]:
-    """The draft of one located source, with the debate's actors and the source's date."""
+def draft_source(source: SourceFile, llm_url: str | None = None, llm_model: str = "local") -> dict[str, Any]:
+    """The draft of one located source, with the debate's actors and the source's date; with
+    ``llm_url``, also the claims and stances a model at that address proposes (key ``claims``,
+    see :mod:`kg.ingest.extract.llm`), anchored and checked like the rest."""
     text = read_text(source.text_path)
-    return draft(text, source.text_path.name, known_actors(source.folder), issued(source.annotation))
+    result = draft(text, source.text_path.name, known_actors(source.folder), issued(source.annotation))
+    if llm_url is not None:
+        from kg.ingest.extract import llm
+
+        result["claims"], dropped = llm.claims(text, llm.ask(llm_url, llm_model, text), result["actors"])
+        result["dropped"] += dropped
+    return result
 
 
 def write_draft(source: SourceFile, result: dict[str, Any]) -> Path:
