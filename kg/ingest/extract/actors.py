@@ -16,9 +16,10 @@ later "he said" or "Mr Symonds" can be resolved to the last matching named perso
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 # -- word lists ------------------------------------------------------------------------------
@@ -209,25 +210,49 @@ class Cast:
 
     actors: list[Actor] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def _position(self, offset: int) -> int:
+        """How many mentions start before ``offset`` (mentions are in text order, none overlapping)."""
+        if len(self._starts) != len(self.mentions):
+            self._starts = [m.start for m in self.mentions]
+        return bisect.bisect_left(self._starts, offset)
 
     def within(self, start: int, end: int) -> list[Mention]:
         """The mentions lying inside [start, end)."""
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        found = []
+        for mention in self.mentions[self._position(start):]:
+            if mention.start >= end:
+                break
+            if mention.end <= end:
+                found.append(mention)
+        return found
+
+    def before(self, offset: int) -> Iterator[Mention]:
+        """The mentions ending at or before ``offset``, nearest first."""
+        for mention in reversed(self.mentions[: self._position(offset)]):
+            if mention.end <= offset:
+                yield mention
+
+    def ending_at(self, end: int, start_from: int) -> Mention | None:
+        """The mention ending exactly at ``end`` and starting at or after ``start_from``."""
+        mention = next(self.before(end), None)
+        return mention if mention is not None and mention.end == end and mention.start >= start_from else None
 
     def last_person(self, before: int, gender: str = "") -> int | None:
         """The last person named before ``before`` (of ``gender`` "m"/"f" when it is known)."""
-        for mention in reversed(self.mentions):
+        for mention in self.before(before):
             actor = self.actors[mention.actor]
-            if mention.end <= before and actor.is_person and (not gender or actor.gender in ("", gender)):
+            if actor.is_person and (not gender or actor.gender in ("", gender)):
                 return mention.actor
         return None
 
     def last_with(self, before: int, word: str) -> int | None:
         """The last actor named before ``before`` whose name or post holds ``word``."""
         word = word.lower()
-        for mention in reversed(self.mentions):
+        for mention in self.before(before):
             actor = self.actors[mention.actor]
-            if mention.end <= before and (word in actor.name.lower().split() or word in actor.post.lower()):
+            if word in actor.name.lower().split() or word in actor.post.lower():
                 return mention.actor
         return None
 
@@ -324,6 +349,12 @@ class _Finder:
         self.cast = Cast()
         self.by_key: dict[tuple[str, ...], int] = {}
         self.spans: list[tuple[int, int, int]] = []  # start, end, actor
+        self.starts: dict[int, list[int]] = {}  # actor -> sorted starts of its mentions
+
+    def mention(self, start: int, end: int, index: int) -> None:
+        """Record that the actor ``index`` is named at [start, end)."""
+        self.spans.append((start, end, index))
+        bisect.insort(self.starts.setdefault(index, []), start)
 
     def add(self, name: str, kind: str, start: int, end: int, **extra: str) -> int:
         """Register (or find again) the actor called ``name`` and its mention at [start, end)."""
@@ -341,7 +372,7 @@ class _Finder:
             for attr, value in extra.items():
                 if value and not getattr(actor, attr):
                     setattr(actor, attr, value)
-        self.spans.append((start, end, index))
+        self.mention(start, end, index)
         return index
 
     def person(self, name: str, start: int, end: int, title: str = "", post: str = "") -> int:
@@ -449,7 +480,7 @@ def _mentions_of_known_names(finder: _Finder, surname_refs: list[tuple[int, int,
     text, cast = finder.text, finder.cast
     for index, actor in enumerate(list(cast.actors)):
         for m in re.finditer(rf"(?<![\w-]){re.escape(actor.name)}(?![\w-])", text):
-            finder.spans.append((m.start(), m.end(), index))
+            finder.mention(m.start(), m.end(), index)
     persons = [i for i, a in enumerate(cast.actors) if a.is_person and len(a.name.split()) > 1]
     for start, end, honorific, surname in surname_refs:
         target = _by_surname(finder, persons, surname, start)
@@ -458,9 +489,9 @@ def _mentions_of_known_names(finder: _Finder, surname_refs: list[tuple[int, int,
             if full and full.group("first") not in NOT_NAMES and full.group("first") not in _TITLE_WORDS:
                 target = finder.person(full.group(), full.start(), full.end(), title=honorific)
                 persons.append(target)
-                finder.spans.append((start, end, target))
+                finder.mention(start, end, target)
                 for m in re.finditer(rf"(?<![\w-]){re.escape(full.group())}(?![\w-])", text):
-                    finder.spans.append((m.start(), m.end(), target))
+                    finder.mention(m.start(), m.end(), target)
                 continue
             target = finder.add(surname, "person", start, end, honorific=honorific,
                                 gender=HONORIFICS.get(honorific, ""))
@@ -468,17 +499,17 @@ def _mentions_of_known_names(finder: _Finder, surname_refs: list[tuple[int, int,
             actor = cast.actors[target]
             actor.honorific = actor.honorific or honorific
             actor.gender = actor.gender or HONORIFICS.get(honorific, "")
-            finder.spans.append((start, end, target))
+            finder.mention(start, end, target)
     for index in persons:
         surname = cast.actors[index].surname
         for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
             if _by_surname(finder, persons, surname, m.start()) == index:
-                finder.spans.append((m.start(), m.end(), index))
+                finder.mention(m.start(), m.end(), index)
     for m in re.finditer(r"\b[Tt]he[ \t]+(?P<head>[A-Z][a-z]+)\b(?![ \t]+[A-Z])", text):
         if m.group("head").lower() in HEADS:
             target = _last_org_with(finder, m.group("head"), m.start())
             if target is not None:
-                finder.spans.append((m.start("head"), m.end("head"), target))
+                finder.mention(m.start("head"), m.end("head"), target)
     chosen: list[Mention] = []
     for start, end, index in sorted(set(finder.spans), key=lambda s: (s[0], -(s[1] - s[0]))):
         if chosen and start < chosen[-1].end:
@@ -487,24 +518,32 @@ def _mentions_of_known_names(finder: _Finder, surname_refs: list[tuple[int, int,
     cast.mentions = chosen
 
 
+def _last_before(finder: _Finder, candidates: list[int], at: int) -> tuple[int, int] | None:
+    """(start, actor) of the last mention before ``at`` of any of ``candidates``."""
+    best: tuple[int, int] | None = None
+    for index in candidates:
+        starts = finder.starts.get(index, [])
+        pos = bisect.bisect_left(starts, at)
+        if pos and (best is None or starts[pos - 1] > best[0]):
+            best = (starts[pos - 1], index)
+    return best
+
+
 def _by_surname(finder: _Finder, persons: list[int], surname: str, at: int) -> int | None:
     candidates = [i for i in persons if finder.cast.actors[i].surname == surname]
     if not candidates:
         return None
-    before = [(s, i) for s, _, i in finder.spans if i in candidates and s < at]
+    before = _last_before(finder, candidates, at)
     if before:
-        return max(before)[1]
-    after = [(s, i) for s, _, i in finder.spans if i in candidates]
+        return before[1]
+    after = [(finder.starts[i][0], i) for i in candidates if finder.starts.get(i)]
     return min(after)[1] if after else candidates[0]
 
 
 def _last_org_with(finder: _Finder, head: str, at: int) -> int | None:
-    best: tuple[int, int] | None = None
-    for start, _, index in finder.spans:
-        actor = finder.cast.actors[index]
-        if (start < at and not actor.is_person and head.lower() in actor.name.lower().split()
-                and (best is None or start > best[0])):
-            best = (start, index)
+    orgs = [i for i, a in enumerate(finder.cast.actors)
+            if not a.is_person and head.lower() in a.name.lower().split()]
+    best = _last_before(finder, orgs, at)
     return best[1] if best else None
 
 

@@ -21,6 +21,7 @@ a count). Offsets are code points, end exclusive, and cover the comparator and t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -234,7 +235,7 @@ _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})[ \t]+$")
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity of ``text``, in text order, none overlapping another."""
-    taken: list[Quantity] = []
+    taken: list[Quantity] = []  # in text order, none overlapping
     for pattern, handler in PATTERNS:
         for m in pattern.finditer(text):
             found = handler(m)
@@ -242,7 +243,9 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue
             if handler is _count and _MONTH_BEFORE.search(text, max(0, found.start - 12), found.start):
                 continue  # "March 2018" is a date; "12 March" is caught by the look-ahead
-            if any(found.start < q.end and q.start < found.end for q in taken):
+            pos = bisect.bisect_left(taken, found.start, key=lambda q: q.start)
+            after = taken[pos] if pos < len(taken) else None
+            if (pos and taken[pos - 1].end > found.start) or (after and after.start < found.end):
                 continue
-            taken.append(found)
-    return sorted(taken, key=lambda q: q.start)
+            taken.insert(pos, found)
+    return taken

@@ -29,6 +29,7 @@ title tells it), for "the spokesman" the last actor with that post.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -208,12 +209,15 @@ def direct_statements(text: str, cast: Cast) -> list[Statement]:
     last: Statement | None = None
     last_paragraph = -2  # index of the paragraph of the last attributed quotation
     paragraph_spans = paragraphs(text)
+    paragraph_starts = [p[0] for p in paragraph_spans]
+    sentence_starts = [s[0] for s in sentence_spans]
     for seg in segments(text):
         start, end = _words_span(text, seg.start, seg.end)
         if start >= end:
             continue
-        found = _attribute(text, seg, speakers, sentence_spans)
-        index = next(i for i, p in enumerate(paragraph_spans) if p[0] <= seg.open_at < p[1])
+        sentence = sentence_spans[bisect.bisect_right(sentence_starts, seg.open_at) - 1]
+        found = _attribute(text, seg, speakers, sentence)
+        index = bisect.bisect_right(paragraph_starts, seg.open_at) - 1
         if found is None and last is not None:
             opens_paragraph = seg.open_at == paragraph_spans[index][0]
             # the same quotation carried on, a later quotation in the same paragraph, or a quoted
@@ -230,7 +234,7 @@ def direct_statements(text: str, cast: Cast) -> list[Statement]:
 
 
 def _attribute(text: str, seg: Segment, speakers: _Speakers,
-               sentence_spans: list[tuple[int, int]]) -> tuple[str, int | None, str] | None:
+               sentence: tuple[int, int]) -> tuple[str, int | None, str] | None:
     """(speaker, actor, cue) for a segment from the words just after or just before it."""
     if seg.close_at is not None:
         after_start = seg.close_at + 1
@@ -246,8 +250,7 @@ def _attribute(text: str, seg: Segment, speakers: _Speakers,
                                             seg.open_at)
                 if resolved:
                     return resolved[0], resolved[1], m.group("cue").lower()
-    sentence = next((s for s in sentence_spans if s[0] <= seg.open_at < s[1]), None)
-    if sentence is not None and sentence[0] < seg.open_at:
+    if sentence[0] < seg.open_at:
         before = text[sentence[0] : seg.open_at]
         m = _BEFORE.search(before)
         if m:
@@ -262,10 +265,10 @@ def reported_statements(text: str, cast: Cast, direct: list[Statement]) -> list[
     """Sentences whose subject is a named actor (or he/she) of a speech verb, outside quotation
     marks; the statement's words are the clause the verb introduces."""
     speakers = _Speakers(text, cast)
-    quoted = [(s.start, s.end) for s in direct]
+    quoted = _Spans([(s.start, s.end) for s in direct])
     result: list[Statement] = []
     for s_start, s_end in sentences(text):
-        if any(q0 <= s_start and s_end <= q1 + 2 for q0, q1 in quoted):
+        if quoted.covers(s_start, s_end - 2):
             continue
         found = _reported_in(text, s_start, s_end, speakers, quoted)
         if found is not None:
@@ -274,10 +277,10 @@ def reported_statements(text: str, cast: Cast, direct: list[Statement]) -> list[
 
 
 def _reported_in(text: str, s_start: int, s_end: int, speakers: _Speakers,
-                 quoted: list[tuple[int, int]]) -> Statement | None:
+                 quoted: _Spans) -> Statement | None:
     sentence = text[s_start:s_end]
     closing = _CLOSING_CUE.search(sentence)
-    if closing and not _inside(quoted, s_start + closing.start()):
+    if closing and s_start + closing.start() not in quoted:
         resolved = speakers.resolve(s_start + closing.start("speaker"), s_start + closing.end("speaker"),
                                     s_start)
         if resolved and resolved[1] is not None:
@@ -298,7 +301,7 @@ def _reported_in(text: str, s_start: int, s_end: int, speakers: _Speakers,
                 return Statement(resolved[0], resolved[1], start, end, "reported", "according to")
     for verb in _REPORTED.finditer(sentence):
         v_start = s_start + verb.start()
-        if _inside(quoted, v_start):
+        if v_start in quoted:
             continue
         subject = _subject(text, s_start, v_start, speakers)
         if subject is None:
@@ -331,7 +334,7 @@ def _subject(text: str, s_start: int, v_start: int, speakers: _Speakers) -> tupl
     for end in ends:
         while end > s_start and (text[end - 1].isspace() or text[end - 1] == ","):
             end -= 1
-        mention = next((m for m in speakers.cast.mentions if m.end == end and m.start >= s_start), None)
+        mention = speakers.cast.ending_at(end, s_start)
         if mention is None:
             continue
         lead = text[s_start:mention.start]
@@ -349,5 +352,21 @@ def _strip_final_stop(text: str, start: int, end: int) -> tuple[int, int]:
     return start, _trim_end(text, start, end)
 
 
-def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
-    return any(a <= offset < b for a, b in spans)
+class _Spans:
+    """Ranges in text order, none overlapping, for quick 'is this offset quoted' questions."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def _at(self, offset: int) -> tuple[int, int] | None:
+        pos = bisect.bisect_right(self.starts, offset) - 1
+        return self.spans[pos] if pos >= 0 and offset < self.spans[pos][1] else None
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one range holds all of [start, end]."""
+        span = self._at(start)
+        return span is not None and end <= span[1]
+
+    def __contains__(self, offset: int) -> bool:
+        return self._at(offset) is not None
