@@ -28,7 +28,7 @@ from kg.model.paths import DEFAULT_DATA
               help="Data folder in which a source id or debate id is looked up.")
 def extract(source: str | None, debate: str | None, fmt: str, llm_url: str | None, llm_model: str,
             data_dir: Path) -> None:
-    """Draft annotations for SOURCE with rules only (no model, no network).
+    """Draft annotations for SOURCE with rules, offline (no model, no network unless --llm).
 
     \b
     SOURCE is a source text in a debate folder, its annotation file (.yaml) or its source id.

@@ -184,13 +184,13 @@ class _Speakers:
         if not words or len(words.split()) > 9:
             return None
         if _PRONOUN.match(words):
-            gender = {"he": "m", "she": "f"}.get(words.lower(), "")
             if words.lower() == "they":
-                return None
-            return words, self.cast.last_person(at, gender)
+                return None  # a group or an organisation: too often a guess
+            return words, self.cast.last_person(at, "m" if words.lower() == "he" else "f")
         inside = self.cast.within(start, end)
         if inside:
-            # the speaker is the name nearest the verb side: the person if there is one
+            # "Andy Symonds, chair of the Norfolk Police Federation": the first person named,
+            # else the first organisation
             people = [m for m in inside if self.cast.actors[m.actor].is_person]
             mention = (people or inside)[0]
             return words, mention.actor
