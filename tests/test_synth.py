@@ -160,7 +160,7 @@ def test_memory_and_server_give_the_same_counts(tmp_path: Path) -> None:
     build(tmp_path / "data", str(tmp_path / "store"))
     embedded = counts(OxigraphStore(tmp_path / "store"))
     assert mem == remote == embedded
-    assert (embedded["triples"], embedded["statements"], embedded["quotes"]) == (6861, 178, 211)
+    assert (embedded["triples"], embedded["statements"], embedded["quotes"]) == (6930, 178, 211)
 
 
 def test_cli(tmp_path: Path) -> None:
