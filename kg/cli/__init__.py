@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("kg.cli.report", "report", "Write a debate brief: sides, main claims, figures, references."),
     "new": ("kg.cli.new", "new", "Start a debate folder: a debate.yaml that builds as it is."),
     "add": ("kg.cli.add", "add", "Add an article (text, saved news page or URL) to a debate."),
+    "extract": ("kg.cli.extract", "extract", "Draft a source's quotes, speakers, actors and numbers."),
     "import": ("kg.cli.import_", "import_group", "Import data coded in other tools as a debate folder."),
     "serve": ("kg.cli.serve", "serve", "Serve the store as a read-only SPARQL endpoint with views."),
     "synth": ("kg.cli.synth", "synth", "Generate a synthetic debate of a chosen size."),
