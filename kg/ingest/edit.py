@@ -1,0 +1,490 @@
+"""Edit annotation files in place, round-trip: what is not edited stays as the curator wrote it.
+
+The browser coder (``kg annotate``) adds, changes and deletes entries of a debate's YAML files.
+The files stay the one human-readable record, so an edit must change only the entry it is about:
+comments, key order, quoting and folded text of every other entry are kept (ruamel.yaml's
+round-trip mode, set to the indentation the file already uses). A :class:`Transaction` writes
+every file it changed atomically, then validates the whole debate with a function the caller
+gives (the build's own compile and SHACL checks live in a higher layer); if that fails, every file
+is put back as it was and the error is raised.
+
+Entries are addressed by section and position (``statements``, 3): statements have no ids.
+Quotes are written as exact words, with ``occurrence`` only where the words occur more than once,
+so a file edited here reads like one written by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from kg.ingest.anchor import AnchorError, anchor, occurrences
+from kg.ingest.annotations import MAX_BYTES
+from kg.ingest.compile import DEBATE_FILE
+from kg.model.errors import KgError
+from kg.model.files import write_atomic
+
+SECTIONS = ("actors", "claims", "statements", "evidence", "reports", "links")
+# Where a section goes when a file does not have it yet: after the ones before it in this order.
+ORDER = ("debate", "source", *SECTIONS)
+QUOTED_SECTIONS = ("statements", "evidence", "reports", "links")
+
+# Keys that hold an actor id or a claim id, by section (what a merge rewrites).
+ACTOR_REFS = {
+    "actors": ("part_of",), "statements": ("speaker", "for"),
+    "evidence": ("by", "commissioned_by", "site"), "reports": ("by",), "links": ("by",),
+}
+CLAIM_REFS = {"statements": ("claim",), "links": ("premise", "conclusion")}
+INFERRED_ACTOR = ("by", "commissioned_by", "site")  # inference properties whose value is an actor id
+
+Validator = Callable[[Path], None]
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def plain(value: Any) -> Any:
+    """A YAML value as plain JSON-ready Python (mappings, lists, text, numbers, ISO dates)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# Indentation layouts tried in turn (mapping indent, sequence indent, dash offset): the first that
+# writes the file back unchanged is kept, so edits follow the file's own layout.
+LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 2), (4, 4, 0), (3, 3, 0))
+
+
+def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
+    yaml = YAML()  # round-trip mode
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long quote
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _load_faithfully(text: str, path: Path) -> tuple[YAML, CommentedMap]:
+    """The file parsed for round-trip editing, with the layout (of :data:`LAYOUTS`) that writes it
+    back as it is, or failing that the one that changes the fewest lines."""
+    best: tuple[int, YAML, CommentedMap] | None = None
+    for layout in LAYOUTS:
+        yaml = _yaml(*layout)
+        try:
+            data = yaml.load(text) if text.strip() else CommentedMap()
+        except YAMLError as exc:
+            raise KgError(f"malformed YAML: {' '.join(str(exc).split())[:200]}", path) from exc
+        if data is None:
+            data = CommentedMap()
+        if not isinstance(data, CommentedMap):
+            raise KgError("an annotation file must be a mapping at the top level", path, 1)
+        written = _dump(yaml, data)
+        if written == text or not text.strip():
+            return yaml, data
+        changed = sum(1 for a, b in zip(written.splitlines(), text.splitlines(), strict=False) if a != b)
+        if best is None or changed < best[0]:
+            best = (changed, yaml, data)
+    assert best is not None
+    return best[1], best[2]
+
+
+class Document:
+    """One annotation file loaded for round-trip editing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise KgError(f"cannot read: {exc.strerror or exc}", path) from exc
+        if len(raw) > MAX_BYTES:
+            raise KgError(f"too large for an annotation file ({len(raw):,} bytes)", path)
+        self.original = raw
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise KgError(f"not UTF-8: {exc}", path) from exc
+        self.yaml, self.data = _load_faithfully(text, path)
+        self.faithful = self.dump() == text  # False: the file's layout is one ruamel cannot keep
+
+    # -- reading --------------------------------------------------------------------------
+
+    def entries(self, section: str) -> list[Any]:
+        """The entries of ``section`` (an absent section is an empty list)."""
+        items = self.data.get(section)
+        return items if isinstance(items, list) else []
+
+    def entry(self, section: str, index: int) -> CommentedMap:
+        """Entry ``index`` of ``section``, or an error saying what there is."""
+        if section not in SECTIONS:
+            raise KgError(f"unknown section {section!r} (one of: {', '.join(SECTIONS)})", self.path)
+        items = self.entries(section)
+        if not 0 <= index < len(items) or not isinstance(items[index], CommentedMap):
+            raise KgError(f"no entry {index} in '{section}' ({len(items)} there)", self.path)
+        return items[index]
+
+    def line_of(self, section: str, index: int) -> int:
+        """The 1-based line where entry ``index`` of ``section`` starts."""
+        return int(self.entry(section, index).lc.line) + 1
+
+    def dump(self) -> str:
+        """The file's text as it would be written now."""
+        return _dump(self.yaml, self.data)
+
+    # -- editing --------------------------------------------------------------------------
+
+    def _section(self, section: str) -> CommentedSeq:
+        """The list under ``section``, created in its place (:data:`ORDER`) when missing."""
+        items = self.data.get(section)
+        if isinstance(items, CommentedSeq):
+            return items
+        if items is not None:
+            raise KgError(f"'{section}' must be a list", self.path)
+        seq = CommentedSeq()
+        keys = list(self.data.keys())
+        rank = ORDER.index(section)
+        position = sum(1 for k in keys if k in ORDER and ORDER.index(k) < rank)
+        # keys this module does not know keep their place ahead of the new section
+        position = max(position, next((i for i, k in enumerate(keys) if k in ORDER
+                                       and ORDER.index(k) > rank), len(keys)))
+        self.data.insert(position, section, seq)
+        return seq
+
+    def add(self, section: str, entry: Mapping[str, Any]) -> int:
+        """Append ``entry`` to ``section``; returns its index. The blank lines or comment that
+        followed the old last entry now follow the new one, so the entry is inserted, not glued
+        onto what came after the list."""
+        if section not in SECTIONS:
+            raise KgError(f"unknown section {section!r}", self.path)
+        seq = self._section(section)
+        new = to_yaml(entry)
+        if seq:
+            _move_trailing(seq[-1], new)
+        seq.append(new)
+        return len(seq) - 1
+
+    def update(self, section: str, index: int, fields: Mapping[str, Any]) -> None:
+        """Set each of ``fields`` on entry ``index`` (None or "" removes the key); other keys,
+        and the comments around them, stay."""
+        merge_into(self.entry(section, index), fields)
+
+    def delete(self, section: str, index: int) -> None:
+        """Remove entry ``index`` of ``section``; the blank line or comment after it stays."""
+        seq = self._section(section)
+        self.entry(section, index)
+        if index == len(seq) - 1 and index > 0:
+            _move_trailing(seq[index], seq[index - 1])
+        del seq[index]
+
+
+def _last_holder(node: Any) -> tuple[Any, Any] | None:
+    """The innermost (container, key) whose comment slot holds what is printed after ``node``."""
+    if isinstance(node, CommentedMap) and node:
+        key = list(node.keys())[-1]
+        deeper = _last_holder(node[key])
+        return deeper if deeper is not None else (node, key)
+    if isinstance(node, CommentedSeq) and node:
+        deeper = _last_holder(node[-1])
+        return deeper if deeper is not None else (node, len(node) - 1)
+    return None
+
+
+def _move_trailing(old: Any, new: Any) -> None:
+    """Move the comment printed after ``old`` (blank lines, a comment) to after ``new``."""
+    source, target = _last_holder(old), _last_holder(new)
+    if source is None or target is None:
+        return
+    container, key = source
+    slot = container.ca.items.get(key)
+    if not slot:
+        return
+    position = 2 if isinstance(container, CommentedMap) else 0
+    token = slot[position] if len(slot) > position else None
+    if token is None:
+        return
+    slot[position] = None
+    holder, hkey = target
+    hposition = 2 if isinstance(holder, CommentedMap) else 0
+    hslot = holder.ca.items.setdefault(hkey, [None, None, None, None])
+    hslot[hposition] = token
+
+
+def to_yaml(value: Any) -> Any:
+    """Plain Python as ruamel's round-trip types; a quote mapping ({exact, occurrence}) in flow style."""
+    if isinstance(value, Mapping):
+        out = CommentedMap()
+        for k, v in value.items():
+            if v is not None and v != "":
+                out[k] = to_yaml(v)
+        if set(out) <= {"exact", "occurrence"} and "exact" in out:
+            out.fa.set_flow_style()
+        return out
+    if isinstance(value, list):
+        seq = CommentedSeq()
+        seq.extend(to_yaml(v) for v in value)
+        return seq
+    return value
+
+
+def merge_into(target: CommentedMap, fields: Mapping[str, Any]) -> None:
+    """Update ``target`` in place to carry ``fields``: mappings recursively, lists of mappings
+    item by item, values only where they changed (so an unchanged folded text keeps its form)."""
+    for key, value in fields.items():
+        if value is None or value == "" or value == []:
+            target.pop(key, None)
+            continue
+        old = target.get(key)
+        if isinstance(value, Mapping) and isinstance(old, CommentedMap) and \
+                not (set(value) <= {"exact", "occurrence"}):
+            merge_into(old, value)
+            for gone in [k for k in old if k not in value]:
+                del old[gone]
+        elif isinstance(value, list) and isinstance(old, CommentedSeq) and \
+                all(isinstance(v, Mapping) for v in value):
+            for i, item in enumerate(value):
+                if i < len(old) and isinstance(old[i], CommentedMap):
+                    merge_into(old[i], item)
+                    for gone in [k for k in old[i] if k not in item]:
+                        del old[i][gone]
+                else:
+                    old.append(to_yaml(item))
+            del old[len(value):]
+        elif plain(old) != plain(value):
+            target[key] = to_yaml(value)
+
+
+# --- quotes ---------------------------------------------------------------------------------------
+
+
+def quote_value(text: str, start: int, end: int) -> str | dict[str, Any]:
+    """The ``quote:`` value for ``text[start:end]`` (code points, end exclusive), trimmed of the
+    spaces around it: the exact words, or ``{exact, occurrence}`` when they occur more than once."""
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
+        raise KgError(f"offsets {start}-{end} are outside the text (0-{len(text)})")
+    words = text[start:end]
+    lead = len(words) - len(words.lstrip())
+    exact = words.strip()
+    if not exact:
+        raise KgError("the selection holds no words")
+    begin = start + lead
+    starts = occurrences(text, exact)
+    if len(starts) == 1:
+        return exact
+    return {"exact": exact, "occurrence": starts.index(begin) + 1}
+
+
+def exact_of(quote: Any) -> tuple[str, int | None] | None:
+    """A ``quote:`` value as (exact words, occurrence), or None if it is not one."""
+    if isinstance(quote, Mapping):
+        exact, occurrence = quote.get("exact"), quote.get("occurrence")
+        if isinstance(exact, str) and (occurrence is None or isinstance(occurrence, int)):
+            return exact, occurrence
+        return None
+    return (quote, None) if isinstance(quote, str) and quote else None
+
+
+@dataclass
+class Span:
+    """Where one quote of an annotation file sits in its text."""
+
+    section: str
+    index: int
+    path: str  # within the entry: "" for its own quote, "quantities.2" for a quantity's
+    start: int
+    end: int
+    error: str | None = None
+
+
+def spans(data: Mapping[str, Any], text: str) -> list[Span]:
+    """Every quote of a source's annotation file, anchored the way the build anchors it
+    (:func:`kg.ingest.anchor.anchor`); a quote that does not anchor carries its error."""
+    found: list[Span] = []
+
+    def locate(section: str, index: int, where: str, node: Any) -> None:
+        if not isinstance(node, Mapping) or "quote" not in node:
+            return
+        parsed = exact_of(node.get("quote"))
+        if parsed is None:
+            found.append(Span(section, index, where, 0, 0, "the quote is not text"))
+            return
+        try:
+            hit = anchor(text, *parsed)
+        except AnchorError as exc:
+            found.append(Span(section, index, where, 0, 0, str(exc)))
+            return
+        found.append(Span(section, index, where, hit.start, hit.end))
+
+    for section in QUOTED_SECTIONS:
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            locate(section, i, "", item)
+            if isinstance(item, Mapping):
+                quantities = item.get("quantities")
+                for j, q in enumerate(quantities if isinstance(quantities, list) else []):
+                    locate(section, i, f"quantities.{j}", q)
+    return found
+
+
+# --- ids ------------------------------------------------------------------------------------------
+
+
+def slug(text: str, taken: set[str] | frozenset[str] = frozenset(), limit: int = 60) -> str:
+    """An id made from ``text`` (lower case, words joined by '-'), not one of ``taken``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    base = _SLUG.sub("-", ascii_text.lower()).strip("-")[:limit].strip("-") or "item"
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    return ident
+
+
+# --- a debate folder, edited as one ----------------------------------------------------------------
+
+
+def annotation_files(folder: Path) -> list[Path]:
+    """The debate's annotation files: ``debate.yaml`` first, then each source's file."""
+    return [folder / DEBATE_FILE, *sorted(p for p in folder.glob("*.yaml") if p.name != DEBATE_FILE)]
+
+
+@dataclass
+class Transaction:
+    """Edits to one debate folder, written together and validated together.
+
+    ``doc(name)`` loads a file once; :meth:`commit` writes every changed file atomically, then
+    runs ``validate(folder)``; a :class:`KgError` from it puts every file back and is raised."""
+
+    folder: Path
+    validate: Validator | None = None
+    docs: dict[str, Document] = field(default_factory=dict)
+
+    def doc(self, name: str) -> Document:
+        """The annotation file ``name`` of the folder (a plain file name, never a path)."""
+        if name not in self.docs:
+            path = self.folder / name
+            if Path(name).name != name or not name.endswith(".yaml") or not path.is_file():
+                raise KgError(f"no annotation file {name!r} in the debate", self.folder)
+            self.docs[name] = Document(path)
+        return self.docs[name]
+
+    def all_docs(self) -> Iterator[Document]:
+        """Every annotation file of the folder, loaded."""
+        for path in annotation_files(self.folder):
+            if path.is_file():
+                yield self.doc(path.name)
+
+    def commit(self) -> list[Path]:
+        """Write the changed files, validate, and on failure restore them; returns what changed."""
+        changed = [(d.path, d.original, d.dump().encode("utf-8")) for d in self.docs.values()]
+        changed = [(p, old, new) for p, old, new in changed if old != new]
+        written: list[tuple[Path, bytes]] = []
+        try:
+            for path, old, new in changed:
+                write_atomic(path, new)
+                written.append((path, old))
+            if self.validate is not None and changed:
+                self.validate(self.folder)
+        except KgError:
+            for path, old in written:
+                write_atomic(path, old)
+            raise
+        for doc in self.docs.values():
+            doc.original = doc.dump().encode("utf-8")
+        return [p for p, _, _ in changed]
+
+
+def defined_ids(tx: Transaction) -> dict[str, tuple[str, str]]:
+    """Every id the debate defines: id -> (kind of entry, file name)."""
+    ids: dict[str, tuple[str, str]] = {}
+    for doc in tx.all_docs():
+        for section, kind in (("actors", "actor"), ("claims", "claim"), ("evidence", "evidence")):
+            for item in doc.entries(section):
+                if isinstance(item, Mapping) and item.get("id") is not None:
+                    ids.setdefault(str(item["id"]), (kind, doc.path.name))
+                    if section == "evidence":
+                        for q in item.get("quantities") or []:
+                            if isinstance(q, Mapping) and q.get("id") is not None:
+                                ids.setdefault(str(q["id"]), ("quantity", doc.path.name))
+    return ids
+
+
+def references(tx: Transaction, kind: str) -> dict[str, int]:
+    """How often each actor (``kind`` "actor") or claim ("claim") id is referred to."""
+    counts: dict[str, int] = {}
+    for _doc, holder, key in _reference_slots(tx, kind):
+        ident = str(holder[key])
+        counts[ident] = counts.get(ident, 0) + 1
+    return counts
+
+
+def _reference_slots(tx: Transaction, kind: str) -> Iterator[tuple[Document, Any, Any]]:
+    """Every (file, mapping, key) whose value is an id of ``kind`` ("actor" or "claim")."""
+    table = ACTOR_REFS if kind == "actor" else CLAIM_REFS
+    for doc in tx.all_docs():
+        source = doc.data.get("source")
+        publisher = source.get("publisher") if isinstance(source, Mapping) else None
+        if kind == "actor" and publisher not in (None, "unknown"):
+            yield doc, source, "publisher"
+        for section, keys in table.items():
+            for item in doc.entries(section):
+                if not isinstance(item, Mapping):
+                    continue
+                for key in keys:
+                    if item.get(key) is not None:
+                        yield doc, item, key
+                if kind != "actor":
+                    continue
+                for post in item.get("posts") or []:
+                    if isinstance(post, Mapping) and post.get("of") is not None:
+                        yield doc, post, "of"
+                for inf in item.get("inferences") or []:
+                    if isinstance(inf, Mapping) and inf.get("property") in INFERRED_ACTOR \
+                            and inf.get("value") is not None:
+                        yield doc, inf, "value"
+
+
+def merge(tx: Transaction, kind: str, keep: str, drop: str) -> int:
+    """Merge the duplicate ``drop`` into ``keep`` (two actors, or two claims): every reference
+    to ``drop`` now names ``keep``, and ``drop``'s definition is deleted. Returns how many
+    references were rewritten."""
+    if kind not in ("actor", "claim"):
+        raise KgError(f"only actors and claims are merged, not {kind!r}")
+    if keep == drop:
+        raise KgError(f"cannot merge {keep!r} into itself")
+    ids = defined_ids(tx)
+    for ident in (keep, drop):
+        if ids.get(ident, ("", ""))[0] != kind:
+            raise KgError(f"no {kind} with id {ident!r} in the debate")
+    rewritten = 0
+    for _doc, holder, key in list(_reference_slots(tx, kind)):
+        if str(holder[key]) == drop:
+            holder[key] = keep
+            rewritten += 1
+    section = "actors" if kind == "actor" else "claims"
+    doc = tx.doc(ids[drop][1])
+    index = next(i for i, item in enumerate(doc.entries(section))
+                 if isinstance(item, Mapping) and str(item.get("id")) == drop)
+    doc.delete(section, index)
+    return rewritten
