@@ -30,6 +30,7 @@ from ruamel.yaml.error import YAMLError
 
 from kg.ingest.anchor import AnchorError, anchor, occurrences
 from kg.ingest.annotations import MAX_BYTES
+from kg.ingest.annotations import load as load_annotations
 from kg.ingest.compile import DEBATE_FILE
 from kg.model.errors import KgError
 from kg.model.files import write_atomic
@@ -48,6 +49,7 @@ CLAIM_REFS = {"statements": ("claim",), "links": ("premise", "conclusion")}
 INFERRED_ACTOR = ("by", "commissioned_by", "site")  # inference properties whose value is an actor id
 
 Validator = Callable[[Path], None]
+Files = list[tuple[str, Mapping[str, Any]]]  # (file name, its top-level mapping)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -201,7 +203,10 @@ class Document:
 
 
 def _last_holder(node: Any) -> tuple[Any, Any] | None:
-    """The innermost (container, key) whose comment slot holds what is printed after ``node``."""
+    """The innermost (container, key) whose comment slot holds what is printed after ``node``
+    (never inside a flow collection such as ``{exact: ..., occurrence: 2}``: it ends on its line)."""
+    if isinstance(node, CommentedMap | CommentedSeq) and node.fa.flow_style():
+        return None
     if isinstance(node, CommentedMap) and node:
         key = list(node.keys())[-1]
         deeper = _last_holder(node[key])
@@ -395,6 +400,10 @@ class Transaction:
             if path.is_file():
                 yield self.doc(path.name)
 
+    def files(self) -> Files:
+        """Every annotation file of the folder as (name, data), loaded for editing."""
+        return [(doc.path.name, doc.data) for doc in self.all_docs()]
+
     def commit(self) -> list[Path]:
         """Write the changed files, validate, and on failure restore them; returns what changed."""
         changed = [(d.path, d.original, d.dump().encode("utf-8")) for d in self.docs.values()]
@@ -415,54 +424,62 @@ class Transaction:
         return [p for p, _, _ in changed]
 
 
-def defined_ids(tx: Transaction) -> dict[str, tuple[str, str]]:
-    """Every id the debate defines: id -> (kind of entry, file name)."""
+def read_files(folder: Path) -> Files:
+    """Every annotation file of ``folder`` read as the build reads it (fast, with line numbers;
+    for looking, not for editing)."""
+    return [(path.name, load_annotations(path)) for path in annotation_files(folder) if path.is_file()]
+
+
+def defined_ids(files: Files) -> dict[str, tuple[str, str]]:
+    """Every id the files define: id -> (kind of entry, file name)."""
     ids: dict[str, tuple[str, str]] = {}
-    for doc in tx.all_docs():
+    for name, data in files:
         for section, kind in (("actors", "actor"), ("claims", "claim"), ("evidence", "evidence")):
-            for item in doc.entries(section):
+            items = data.get(section)
+            for item in items if isinstance(items, list) else []:
                 if isinstance(item, Mapping) and item.get("id") is not None:
-                    ids.setdefault(str(item["id"]), (kind, doc.path.name))
+                    ids.setdefault(str(item["id"]), (kind, name))
                     if section == "evidence":
                         for q in item.get("quantities") or []:
                             if isinstance(q, Mapping) and q.get("id") is not None:
-                                ids.setdefault(str(q["id"]), ("quantity", doc.path.name))
+                                ids.setdefault(str(q["id"]), ("quantity", name))
     return ids
 
 
-def references(tx: Transaction, kind: str) -> dict[str, int]:
+def references(files: Files, kind: str) -> dict[str, int]:
     """How often each actor (``kind`` "actor") or claim ("claim") id is referred to."""
     counts: dict[str, int] = {}
-    for _doc, holder, key in _reference_slots(tx, kind):
+    for _name, holder, key in _reference_slots(files, kind):
         ident = str(holder[key])
         counts[ident] = counts.get(ident, 0) + 1
     return counts
 
 
-def _reference_slots(tx: Transaction, kind: str) -> Iterator[tuple[Document, Any, Any]]:
-    """Every (file, mapping, key) whose value is an id of ``kind`` ("actor" or "claim")."""
+def _reference_slots(files: Files, kind: str) -> Iterator[tuple[str, Any, Any]]:
+    """Every (file name, mapping, key) whose value is an id of ``kind`` ("actor" or "claim")."""
     table = ACTOR_REFS if kind == "actor" else CLAIM_REFS
-    for doc in tx.all_docs():
-        source = doc.data.get("source")
+    for name, data in files:
+        source = data.get("source")
         publisher = source.get("publisher") if isinstance(source, Mapping) else None
         if kind == "actor" and publisher not in (None, "unknown"):
-            yield doc, source, "publisher"
+            yield name, source, "publisher"
         for section, keys in table.items():
-            for item in doc.entries(section):
+            items = data.get(section)
+            for item in items if isinstance(items, list) else []:
                 if not isinstance(item, Mapping):
                     continue
                 for key in keys:
                     if item.get(key) is not None:
-                        yield doc, item, key
+                        yield name, item, key
                 if kind != "actor":
                     continue
                 for post in item.get("posts") or []:
                     if isinstance(post, Mapping) and post.get("of") is not None:
-                        yield doc, post, "of"
+                        yield name, post, "of"
                 for inf in item.get("inferences") or []:
                     if isinstance(inf, Mapping) and inf.get("property") in INFERRED_ACTOR \
                             and inf.get("value") is not None:
-                        yield doc, inf, "value"
+                        yield name, inf, "value"
 
 
 def merge(tx: Transaction, kind: str, keep: str, drop: str) -> int:
@@ -473,12 +490,13 @@ def merge(tx: Transaction, kind: str, keep: str, drop: str) -> int:
         raise KgError(f"only actors and claims are merged, not {kind!r}")
     if keep == drop:
         raise KgError(f"cannot merge {keep!r} into itself")
-    ids = defined_ids(tx)
+    files = tx.files()
+    ids = defined_ids(files)
     for ident in (keep, drop):
         if ids.get(ident, ("", ""))[0] != kind:
             raise KgError(f"no {kind} with id {ident!r} in the debate")
     rewritten = 0
-    for _doc, holder, key in list(_reference_slots(tx, kind)):
+    for _name, holder, key in list(_reference_slots(files, kind)):
         if str(holder[key]) == drop:
             holder[key] = keep
             rewritten += 1

@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from kg.build import compile_graph
 from kg.build import validate as shacl
 from kg.build.pipeline import debate_folders
 from kg.ingest import drafts, edit
+from kg.ingest.annotations import load as load_annotations
 from kg.ingest.compile import DEBATE_FILE
 from kg.ingest.vocabulary import CATEGORY, vocabulary
 from kg.model.errors import KgError
@@ -86,8 +88,7 @@ class Coder:
         yaml_path = folder / f"{stem}.yaml"
         if not _NAME.match(stem) or stem == Path(DEBATE_FILE).stem or not yaml_path.is_file():
             raise refuse(404, f"no document {stem!r} in {folder.name}")
-        doc = edit.Document(yaml_path)
-        source = doc.data.get("source")
+        source = load_annotations(yaml_path).get("source")
         given = source.get("file") if isinstance(source, Mapping) else None
         name = str(given) if given else f"{stem}.txt"
         text_path = folder / name
@@ -101,20 +102,22 @@ class Coder:
         """Every debate with its documents and how much each holds."""
         out = []
         for name, folder in self.debates().items():
-            tx = edit.Transaction(folder)
-            meta = tx.doc(DEBATE_FILE).data.get("debate") or {}
+            files = edit.read_files(folder)
+            meta = files[0][1].get("debate") or {}
             docs = []
-            for path in edit.annotation_files(folder)[1:]:
-                doc = tx.doc(path.name)
-                source = doc.data.get("source") or {}
-                counts = {s: len(doc.entries(s)) for s in ("statements", "evidence", "links")}
-                counts["quantities"] = sum(len(e.get("quantities") or []) for e in doc.entries("evidence")
+            for file_name, data in files[1:]:
+                source = data.get("source") or {}
+                entries: dict[str, list[Any]] = {}
+                for section in ("statements", "evidence", "links"):
+                    found = data.get(section)
+                    entries[section] = found if isinstance(found, list) else []
+                counts = {s: len(v) for s, v in entries.items()}
+                counts["quantities"] = sum(len(e.get("quantities") or []) for e in entries["evidence"]
                                            if isinstance(e, Mapping))
-                text_name = str(source.get("file") or f"{path.stem}.txt")
-                draft_file = drafts.draft_path(folder / text_name)
-                counts["drafts"] = _draft_count(draft_file)
-                docs.append({"stem": path.stem, "title": str(source.get("title") or path.stem),
-                             "counts": counts})
+                stem = Path(file_name).stem
+                text_name = str(source.get("file") or f"{stem}.txt")
+                counts["drafts"] = _draft_count(drafts.draft_path(folder / text_name))
+                docs.append({"stem": stem, "title": str(source.get("title") or stem), "counts": counts})
             out.append({"id": name, "title": str(meta.get("title") or name), "docs": docs})
         return out
 
@@ -123,11 +126,11 @@ class Coder:
         folder = self.folder(debate)
         yaml_path, text_path = self.document(folder, stem)
         text = _read_text(text_path)
-        tx = edit.Transaction(folder)
-        doc = tx.doc(yaml_path.name)
+        files = edit.read_files(folder)
+        data = dict(files)[yaml_path.name]
         items = []
-        for span in edit.spans(doc.data, text):
-            entry = doc.entries(span.section)[span.index]
+        for span in edit.spans(data, text):
+            entry = data[span.section][span.index]
             part = entry
             if span.path:
                 part = entry["quantities"][int(span.path.split(".")[1])]
@@ -135,33 +138,30 @@ class Coder:
                           "start": span.start, "end": span.end, "error": span.error,
                           "stance": str(entry.get("stance") or ""),
                           "label": _label(span.section, part, span.path),
-                          "line": int(part.lc.line) + 1, "entry": edit.plain(entry)})
+                          "line": getattr(part, "line", 0), "entry": edit.plain(entry)})
         draft = drafts.load(drafts.draft_path(text_path), text)
         actors, claims, evidence = [], [], []
-        for d in tx.all_docs():
-            for a in d.entries("actors"):
-                if isinstance(a, Mapping) and a.get("id"):
-                    actors.append({"id": str(a["id"]), "name": str(a.get("name") or a["id"]),
-                                   "kind": str(a.get("kind") or ""), "file": d.path.name})
-            for c in d.entries("claims"):
-                if isinstance(c, Mapping) and c.get("id"):
-                    claims.append({"id": str(c["id"]), "label": str(c.get("label") or c["id"]),
-                                   "text": " ".join(str(c.get("text") or "").split()),
-                                   "kind": str(c.get("kind") or ""), "file": d.path.name})
-            for e in d.entries("evidence"):
-                if isinstance(e, Mapping) and e.get("id"):
-                    evidence.append({"id": str(e["id"]), "label": str(e.get("label") or e["id"]),
-                                     "here": d.path == yaml_path})
+        for name, d in files:
+            for a in _list(d, "actors"):
+                actors.append({"id": str(a["id"]), "name": str(a.get("name") or a["id"]),
+                               "kind": str(a.get("kind") or ""), "file": name})
+            for c in _list(d, "claims"):
+                claims.append({"id": str(c["id"]), "label": str(c.get("label") or c["id"]),
+                               "text": " ".join(str(c.get("text") or "").split()),
+                               "kind": str(c.get("kind") or ""), "file": name})
+            for e in _list(d, "evidence"):
+                evidence.append({"id": str(e["id"]), "label": str(e.get("label") or e["id"]),
+                                 "here": name == yaml_path.name})
         return {
             "debate": debate, "stem": stem, "file": yaml_path.name, "text_file": text_path.name,
-            "title": str((doc.data.get("source") or {}).get("title") or stem),
+            "title": str((data.get("source") or {}).get("title") or stem),
             "version": _version(yaml_path, drafts.draft_path(text_path)), "text": text, "items": items,
             "drafts": None if draft is None else {
                 "stale": draft.stale, "dropped": draft.data.get("dropped", 0),
                 **{kind: [{"index": i, **edit.plain(x)} for i, x in draft.items[kind]]
                    for kind in drafts.KINDS}},
             "actors": actors, "claims": claims, "evidence": evidence,
-            "references": {"actor": edit.references(tx, "actor"), "claim": edit.references(tx, "claim")},
+            "references": {kind: edit.references(files, kind) for kind in ("actor", "claim")},
             "keywords": _keywords(),
         }
 
@@ -195,7 +195,7 @@ class Coder:
         if section == "evidence":
             fields["quantities"] = _quantities(body.get("quantities"), fields.get("id"))
             if index is None and not fields.get("id"):
-                taken = set(edit.defined_ids(tx))
+                taken = self._taken(tx.folder, doc)
                 fields["id"] = edit.slug(str(fields.get("label") or "evidence"), taken)
         if index is None:
             ordered = {k: fields.get(k) for k in _ORDER[section] if k in fields}
@@ -261,7 +261,7 @@ class Coder:
             if index is None:
                 raise refuse(400, "a quantity goes into an evidence item of this document: pick one")
             measure = fields.get("measure") or item.get("text")
-            taken = set(edit.defined_ids(tx))
+            taken = self._taken(tx.folder, doc)
             quantity = {"id": edit.slug(f"{target}-{measure}", taken), "measure": measure,
                         "variable": fields.get("variable"), "value": item.get("value"),
                         "unit": fields.get("unit") or item.get("unit"),
@@ -273,7 +273,7 @@ class Coder:
             entry.setdefault("quantities", edit.to_yaml([]))
             entry["quantities"].append(edit.to_yaml(quantity))
         elif kind == "actors":
-            known = edit.defined_ids(tx)
+            known = self._taken(tx.folder, doc)
             ident = str(item.get("id") or "")
             if ident not in known:
                 taken = set(known)
@@ -284,7 +284,8 @@ class Coder:
     def _new_entities(self, tx: edit.Transaction, doc: edit.Document, body: Mapping[str, Any],
                       fields: dict[str, Any]) -> None:
         """Create the new actor and the new claim a form describes, and point its fields at them."""
-        taken = set(edit.defined_ids(tx))
+        wanted = [k for k in (*ACTOR_FIELDS, *CLAIM_FIELDS) if fields.get(k) == NEW]
+        taken = self._taken(tx.folder, doc) if wanted else set()
         actor = body.get("new_actor")
         if any(fields.get(k) == NEW for k in ACTOR_FIELDS):
             if not isinstance(actor, Mapping) or not _clean(actor.get("name")):
@@ -307,6 +308,12 @@ class Coder:
             for k in CLAIM_FIELDS:
                 if fields.get(k) == NEW:
                     fields[k] = ident
+
+    @staticmethod
+    def _taken(folder: Path, doc: edit.Document) -> set[str]:
+        """The ids in use: on disk, and in the file being edited (new entries not yet written)."""
+        return set(edit.defined_ids(edit.read_files(folder))) | \
+            set(edit.defined_ids([(doc.path.name, doc.data)]))
 
     def _commit(self, tx: edit.Transaction, doc: edit.Document, section: str, index: int | None) -> None:
         """Write and validate; a KgError comes back as 422 naming the entry it is about."""
@@ -436,6 +443,12 @@ def _label(section: str, entry: Mapping[str, Any], path: str) -> str:
     return str(entry.get("label") or entry.get("id") or section)
 
 
+def _list(data: Mapping[str, Any], section: str) -> list[Mapping[str, Any]]:
+    """The entries of ``section`` that have an id."""
+    items = data.get(section)
+    return [i for i in items if isinstance(i, Mapping) and i.get("id")] if isinstance(items, list) else []
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
@@ -461,6 +474,7 @@ def _draft_count(path: Path) -> int:
     return 0 if draft is None else sum(len(v) for v in draft.items.values())
 
 
+@lru_cache(maxsize=1)
 def _keywords() -> dict[str, list[str]]:
     """The annotation keywords a form offers, read from the ontology."""
     vocab = vocabulary()

@@ -239,8 +239,9 @@ function actorOptions(chosen, blank) {
   return options(list, chosen, blank);
 }
 function claimOptions(chosen, filter, extra) {
-  const f = (filter || "").toLowerCase();
-  const list = state.doc.claims.filter((c) => !f || `${c.id} ${c.label} ${c.text}`.toLowerCase().includes(f))
+  const terms = (filter || "").toLowerCase().split(/\s+/).filter(Boolean); // every word, in any order
+  const hay = (c) => `${c.id.replace(/-/g, " ")} ${c.label} ${c.text}`.toLowerCase();
+  const list = state.doc.claims.filter((c) => terms.every((t) => hay(c).includes(t)))
     .map((c) => [c.id, `${c.label} (${c.id})`]);
   if (chosen && !list.some(([v]) => v === chosen)) {
     const c = state.doc.claims.find((x) => x.id === chosen);
