@@ -7,8 +7,11 @@ from __future__ import annotations
 import difflib
 import http.client
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -302,3 +305,27 @@ def test_markup_in_texts_labels_and_drafts_shows_as_text(markup: Running, browse
     assert "Markup <script>alert('claim')</script> is text (markup-is-text)" in options
     assert page.evaluate("window.pwned") is None and errors == []
     page.close()
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def test_kg_annotate_prints_its_address_with_a_token(tmp_path: Path) -> None:
+    shutil.copytree(SEED, tmp_path / "data" / "taser-uk")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    command = [sys.executable, "-m", "kg", "annotate", str(tmp_path / "data"), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{43})", url)
+        assert match, url
+        running = Running(f"http://127.0.0.1:{match[1]}", match[2], tmp_path / "data", tmp_path / "store")
+        assert running.call("GET", "/api/debates")[0] == 403
+        status, listing = running.api("GET", "/api/debates")
+        assert status == 200 and listing[0]["id"] == "taser-uk"
+    finally:
+        process.terminate()
+        process.wait(20)
+    result = CliRunner().invoke(main, ["annotate", str(tmp_path / "nothing")])
+    assert result.exit_code == 2 and "data folder not found" in result.output

@@ -111,6 +111,7 @@ function marks() {
     doc.drafts.quantities.forEach((d, i) => out.push({ start: d.start, end: d.end, cls: "dr",
       ref: { type: "draft", kind: "quantities", i }, label: `draft number: ${d.text}` }));
   }
+  if (state.sel) out.push({ start: state.sel.start, end: state.sel.end, cls: "picked", ref: { type: "sel" }, label: "selected" });
   return out;
 }
 
@@ -133,8 +134,8 @@ function renderText() {
       // the innermost statement decides the stance colour
       const stance = over.filter((m) => m.cls.startsWith("st")).sort((a, b) => (a.end - a.start) - (b.end - b.start))[0];
       for (const c of [...classes]) if (c.startsWith("st-") && (!stance || !stance.cls.includes(c))) classes.delete(c);
-      span.className = "seg " + [...classes].join(" ") + (over.length > 1 ? " many" : "");
-      span.title = over.map((m) => m.label).join("\n");
+      span.className = "seg " + [...classes].join(" ");
+      span.title = over.filter((m) => m.cls !== "picked").map((m) => m.label).join("\n");
     }
     box.append(span);
   }
@@ -186,13 +187,10 @@ function setSelection(sel) {
   state.sel = sel;
   const box = $("selection");
   box.replaceChildren();
-  for (const seg of document.querySelectorAll(".seg.picked")) seg.classList.remove("picked");
+  if (state.doc) renderText(); // the words stay marked once the focus moves to the form
   if (!sel) {
     box.append(el("p", { class: "muted", text: "Select words in the text to code them." }));
     return;
-  }
-  for (const seg of document.querySelectorAll(".seg")) {
-    if (Number(seg.dataset.start) >= sel.start && Number(seg.dataset.end) <= sel.end) seg.classList.add("picked");
   }
   box.append(el("h3", { text: `Selected (${sel.start}–${sel.end})` }), el("div", { class: "quote", text: sel.words }),
     el("div", { class: "actions" },
@@ -264,6 +262,7 @@ function toggleNew(select, box) { const sync = () => { box.hidden = select.value
 
 function closeForm() {
   state.form = null;
+  $("selection").hidden = false;
   $("form").hidden = true;
   $("form").replaceChildren();
   $("errnote").hidden = true;
@@ -278,6 +277,7 @@ function openForm(kind, existing) {
   const entry = (existing && existing.entry) || {};
   state.form = { kind, existing, start: state.sel ? state.sel.start : null, end: state.sel ? state.sel.end : null };
   box.hidden = false;
+  $("selection").hidden = true; // the form shows the words itself
   box.replaceChildren();
   const title = existing && existing.index !== undefined ? `Edit ${kind}` : existing && existing.draft ? "Accept drafted statement" : `New ${kind}`;
   box.append(el("h3", { text: title }));
