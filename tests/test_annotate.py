@@ -329,3 +329,50 @@ def test_kg_annotate_prints_its_address_with_a_token(tmp_path: Path) -> None:
         process.wait(20)
     result = CliRunner().invoke(main, ["annotate", str(tmp_path / "nothing")])
     assert result.exit_code == 2 and "data folder not found" in result.output
+
+
+def test_evidence_with_a_number_a_link_and_an_edit_through_the_api(coder: Running) -> None:
+    path = coder.data / "taser-uk" / f"{EDP}.yaml"
+    base = f"/api/debates/taser-uk/docs/{EDP}"
+    _, doc = coder.api("GET", base)
+    text, before = doc["text"], path.read_text(encoding="utf-8")
+    words = "Statistics on use of CED devices in the year to March 2018 showed they were"
+    start = text.index(words)
+    status, answer = coder.api("POST", f"{base}/save", {
+        "version": doc["version"], "kind": "evidence", "index": None,
+        "start": start, "end": start + len(words),
+        "fields": {"kind": "official-statistic", "label": "CED statistics, year to March 2018",
+                   "by": "norfolk-constabulary", "place": "Norfolk",
+                   "period": {"label": "the year to March 2018"}},
+        "quantities": [{"measure": "CED uses", "value": "372", "unit": "count", "quote": "372 times"}]})
+    assert status == 200 and answer == {"ok": True, "section": "evidence", "index": 5}
+    added = diff(before, path.read_text(encoding="utf-8"))
+    assert added[1:] == [
+        "+  - id: ced-statistics-year-to-march-2018", "+    kind: official-statistic",
+        "+    label: CED statistics, year to March 2018", "+    by: norfolk-constabulary",
+        "+    place: Norfolk", "+    period:", "+      label: the year to March 2018",
+        f"+    quote: {words}", "+    quantities:", "+      - measure: CED uses", "+        value: 372",
+        "+        unit: count", "+        quote: 372 times"]
+
+    _, doc = coder.api("GET", base)
+    words = "they were discharged 31 times of the 372 times they were used"
+    start = doc["text"].index(words)
+    evidence, claim = "ced-statistics-year-to-march-2018", "norfolk-taser-fired-under-one-in-ten"
+    status, answer = coder.api("POST", f"{base}/save", {
+        "version": doc["version"], "kind": "link", "index": None,
+        "start": start, "end": start + len(words),
+        "fields": {"premise": evidence, "conclusion": claim, "polarity": "support",
+                   "by": "eastern-daily-press", "basis": "stated"}})
+    assert status == 200 and answer["section"] == "links"
+    assert diff(before, path.read_text(encoding="utf-8"))[-6:] == [
+        f"+  - premise: {evidence}", f"+    conclusion: {claim}", "+    polarity: support",
+        "+    by: eastern-daily-press", "+    basis: stated", f"+    quote: {words}"]
+
+    # change one statement's stance: one line of the file changes
+    saved = path.read_text(encoding="utf-8")
+    _, doc = coder.api("GET", base)
+    status, _ = coder.api("POST", f"{base}/save", {"version": doc["version"], "kind": "statement", "index": 0,
+                                                   "fields": {"stance": "hedged"}})
+    assert status == 200
+    changed = diff(saved, path.read_text(encoding="utf-8"))
+    assert len(changed) == 3 and changed[1:] == ["-    stance: agree", "+    stance: hedged"]
