@@ -190,3 +190,22 @@ def test_drafts_are_checked_accepted_and_removed(data_copy: Path) -> None:
     left = json.loads(target.read_text(encoding="utf-8"))
     assert [s["quote"][:9] for s in left["statements"]] == ["We have i", "words tha"]
     assert [a["name"] for a in left["actors"]] == ["Chris Harris"] and left["dropped"] == 1
+
+
+def test_an_update_sets_what_the_form_shows_and_keeps_the_rest(data_copy: Path) -> None:
+    doc = edit.Document(data_copy / f"{TV}.yaml")
+    index = next(i for i, e in enumerate(doc.entries("evidence")) if e["id"] == "thames-valley-taser-figures")
+    doc.update("evidence", index, {"label": "Thames Valley Taser figures", "design": None,
+                                   "period": {"label": "Between 2012 and March this year", "start": None},
+                                   "quantities": [{"id": "tv-firings-oxford", "measure": "Taser firings",
+                                                   "value": 25, "unit": "count", "comparator": None}]})
+    lines = diff(doc.original.decode(), doc.dump())
+    assert [line for line in lines if not line.startswith("@@")][:4] == [
+        "-    label: Thames Valley Taser firings and uses by area, 2012 to March of the year of writing",
+        "+    label: Thames Valley Taser figures", "-        value: 24", "+        value: 25"]
+    # the six other quantities are gone (the form sent one row of seven), and nothing else changed
+    assert sum(1 for line in lines if line.startswith("-      - id: tv-")) == 6
+    kept = doc.entries("evidence")[index]
+    first = kept["quantities"][0]
+    assert first["place"] == "Oxford" and first["quote"] == "officers in Oxford fired the stun gun 24 times"
+    assert kept["inferences"][0]["property"] == "by" and kept["note"].startswith("The text does not say")

@@ -255,8 +255,10 @@ def to_yaml(value: Any) -> Any:
 
 
 def merge_into(target: CommentedMap, fields: Mapping[str, Any]) -> None:
-    """Update ``target`` in place to carry ``fields``: mappings recursively, lists of mappings
-    item by item, values only where they changed (so an unchanged folded text keeps its form)."""
+    """Update ``target`` in place to carry ``fields``: a value of None, "" or [] removes its key,
+    keys not in ``fields`` stay (a form sets only what it shows); mappings are merged
+    recursively, lists of mappings item by item (extra old items dropped), and a value is set
+    only where it changed, so an unchanged folded text keeps its form."""
     for key, value in fields.items():
         if value is None or value == "" or value == []:
             target.pop(key, None)
@@ -265,15 +267,11 @@ def merge_into(target: CommentedMap, fields: Mapping[str, Any]) -> None:
         if isinstance(value, Mapping) and isinstance(old, CommentedMap) and \
                 not (set(value) <= {"exact", "occurrence"}):
             merge_into(old, value)
-            for gone in [k for k in old if k not in value]:
-                del old[gone]
         elif isinstance(value, list) and isinstance(old, CommentedSeq) and \
                 all(isinstance(v, Mapping) for v in value):
             for i, item in enumerate(value):
                 if i < len(old) and isinstance(old[i], CommentedMap):
                     merge_into(old[i], item)
-                    for gone in [k for k in old[i] if k not in item]:
-                        del old[i][gone]
                 else:
                     old.append(to_yaml(item))
             del old[len(value):]

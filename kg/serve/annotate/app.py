@@ -401,8 +401,8 @@ def _fields(raw: Any, section: str) -> dict[str, Any]:
         if key == "period":
             if value is not None and not isinstance(value, Mapping):
                 raise refuse(400, "period must be an object")
-            period = {k: _clean((value or {}).get(k)) for k in ("label", "start", "end")}
-            out[key] = {k: v for k, v in period.items() if v} or None
+            period = {k: _clean((value or {}).get(k)) or None for k in ("label", "start", "end")}
+            out[key] = period if any(period.values()) else None  # a blank part is removed
         elif key in _NUMBERS:
             out[key] = _number(value, key)
         else:
