@@ -321,7 +321,8 @@ class Coder:
             tx.commit()
         except KgError as exc:
             lines = [str(exc), *getattr(exc, "lines", [])[:5]]
-            raise _Invalid({"error": " ".join(lines), "file": exc.file, "line": exc.line,
+            shown = " ".join(lines).replace(f"{tx.folder}/", "")  # file names as the page shows them
+            raise _Invalid({"error": shown, "file": exc.file, "line": exc.line,
                             "section": section, "index": index}) from exc
 
     def merge(self, debate: str, body: Mapping[str, Any]) -> dict[str, Any]:

@@ -220,13 +220,15 @@ function showHere(at) {
   box.append(el("h3", { text: "Coded here" }));
   for (const [item, i] of items) {
     const kind = item.path ? "number" : { statements: "statement", evidence: "evidence", links: "link", reports: "report" }[item.section];
-    const editable = !item.path && ["statements", "evidence", "links"].includes(item.section);
+    // a number is edited or removed in its evidence item's form
+    const owner = item.path ? doc.items.findIndex((x) => !x.path && x.section === item.section && x.index === item.index) : i;
+    const editable = owner >= 0 && ["statements", "evidence", "links"].includes(item.section);
     box.append(el("div", { class: "item" },
       el("div", {}, el("strong", { text: kind }), ` · line ${item.line} · `, item.label),
       el("div", { class: "quote", text: doc.text.slice(state.cp[item.start], state.cp[item.end]) }),
       el("div", { class: "actions" },
-        editable ? el("button", { type: "button", onclick: () => editItem(i) }, "Edit") : null,
-        el("button", { type: "button", class: "danger", onclick: () => deleteItem(i) }, "Delete"))));
+        editable ? el("button", { type: "button", onclick: () => editItem(owner) }, item.path ? "Edit its evidence item" : "Edit") : null,
+        item.path ? null : el("button", { type: "button", class: "danger", onclick: () => deleteItem(i) }, "Delete"))));
   }
 }
 
@@ -454,7 +456,7 @@ function editItem(i) {
 
 async function deleteItem(i) {
   const item = state.doc.items[i];
-  if (!confirm(`Delete this ${item.path ? "evidence item (with its numbers)" : item.section.replace(/s$/, "")}: ${item.label}?`)) return;
+  if (!confirm(`Delete this ${item.section === "evidence" ? "evidence item (with its numbers)" : item.section.replace(/s$/, "")}: ${item.label}?`)) return;
   try {
     await api("POST", `${docUrl(state.doc)}/delete`, { version: state.doc.version, section: item.section, index: item.index });
   } catch (error) { flash(error.message, true); return; }
