@@ -376,3 +376,37 @@ def test_evidence_with_a_number_a_link_and_an_edit_through_the_api(coder: Runnin
     assert status == 200
     changed = diff(saved, path.read_text(encoding="utf-8"))
     assert len(changed) == 3 and changed[1:] == ["-    stance: agree", "+    stance: hedged"]
+
+
+def test_accepting_a_number_and_a_known_actor_then_rejecting_the_rest(coder: Running) -> None:
+    path = coder.data / "taser-uk" / f"{EDP}.yaml"
+    draft_file = coder.data / "taser-uk" / f"{EDP}.draft.json"
+    before = path.read_text(encoding="utf-8")
+    base = f"/api/debates/taser-uk/docs/{EDP}"
+    _, doc = coder.api("GET", base)
+    assert [d["quote"][:9] for d in doc["drafts"]["statements"]] == ["Officers ", "We have i"]
+    assert doc["drafts"]["stale"] == 1 and doc["drafts"]["dropped"] == 1
+    picks = [{"kind": "quantities", "index": 0,
+              "fields": {"evidence": "norfolk-federation-survey", "measure": "officers responding"}},
+             {"kind": "actors", "index": 0}]
+    status, answer = coder.api("POST", f"{base}/draft", {"version": doc["version"], "action": "accept",
+                                                         "items": picks})
+    assert status == 200 and answer == {"ok": True, "done": 2}
+    lines = diff(before, path.read_text(encoding="utf-8"))
+    assert lines[1:] == ["+      - id: norfolk-federation-survey-officers-responding",
+                         "+        measure: officers responding", "+        value: 414",
+                         "+        unit: count", "+        quote: 414 officers"]
+    left = json.loads(draft_file.read_text(encoding="utf-8"))
+    assert left["quantities"] == [] and [a["name"] for a in left["actors"]] == ["Ben Birchall"]
+
+    _, doc = coder.api("GET", base)
+    picks = [{"kind": k, "index": d["index"]} for k in ("statements", "actors") for d in doc["drafts"][k]]
+    status, answer = coder.api("POST", f"{base}/draft", {"version": doc["version"], "action": "reject",
+                                                         "items": picks})
+    assert status == 200 and answer["done"] == 3
+    left = json.loads(draft_file.read_text(encoding="utf-8"))
+    assert [s["quote"] for s in left["statements"]] == ["words that are not in the text"]  # stale: kept
+    assert left["actors"] == []
+    status, answer = coder.api("POST", f"{base}/draft", {"version": doc["version"], "action": "reject",
+                                                         "items": picks})
+    assert status == 409  # the page's copy is old now
