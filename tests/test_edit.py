@@ -209,3 +209,43 @@ def test_an_update_sets_what_the_form_shows_and_keeps_the_rest(data_copy: Path) 
     first = kept["quantities"][0]
     assert first["place"] == "Oxford" and first["quote"] == "officers in Oxford fired the stun gun 24 times"
     assert kept["inferences"][0]["property"] == "by" and kept["note"].startswith("The text does not say")
+
+
+def test_a_layout_ruamel_cannot_write_is_kept_around_the_edit(tmp_path: Path) -> None:
+    """A file another tool wrote (PyYAML wraps long lines, as kg import dna's files are): the
+    edit's lines are spliced in and every other line stays as it was."""
+    folder = tmp_path / "script"
+    shutil.copytree(FIXTURES / "script", folder)
+    wrapped = (
+        "# written by another tool\n"
+        "source:\n"
+        "  file: s.txt\n"
+        "  title: Markup <i>in</i> a source, with a title long enough that the tool wrapped it\n"
+        "    onto a second line\n"
+        "  publisher: unknown\n"
+        "  issued: unknown\n"
+        "statements:\n"
+        "- speaker: writer\n"
+        "  claim: markup-is-text\n"
+        "  stance: agree\n"
+        "  mode: reported\n"
+        "  quote: <script>window.pwned = 1</script> is only\n"
+        "    text here.\n"
+    )
+    (folder / "s.yaml").write_text(wrapped, encoding="utf-8")
+    tx = edit.Transaction(folder, validate_debate)
+    doc = tx.doc("s.yaml")
+    assert not doc.faithful
+    doc.add("statements", {"speaker": "writer", "claim": "markup-is-text", "stance": "disagree",
+                           "quote": "An article about web pages."})
+    tx.commit()
+    after = (folder / "s.yaml").read_text(encoding="utf-8")
+    assert diff(wrapped, after) == ["@@ -14,0 +15,4 @@", "+- speaker: writer", "+  claim: markup-is-text",
+                                    "+  stance: disagree", "+  quote: An article about web pages."]
+    doc = tx.doc("s.yaml")  # a second edit goes on from the file as written
+    doc.update("statements", 1, {"stance": "agree"})
+    tx.commit()
+    assert diff(after, (folder / "s.yaml").read_text(encoding="utf-8")) == [
+        "@@ -17 +17 @@", "-  stance: disagree", "+  stance: agree"]
+    assert edit.splice("a\nb\n", "a\nc\n", "a\nd\n") is None  # the changed line is not the file's
+    assert edit.splice("a: 1\nb:  2", "a: 1\nb: 2\n", "a: 1\nb: 2\nc: 3\n") == "a: 1\nb:  2\nc: 3\n"

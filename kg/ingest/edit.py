@@ -15,6 +15,7 @@ so a file edited here reads like one written by hand.
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 import unicodedata
@@ -91,7 +92,7 @@ def _dump(yaml: YAML, data: Any) -> str:
 
 def _load_faithfully(text: str, path: Path) -> tuple[YAML, CommentedMap]:
     """The file parsed for round-trip editing, with the layout (of :data:`LAYOUTS`) that writes it
-    back as it is, or failing that the one that changes the fewest lines."""
+    back as it is, or failing that the one that keeps the most of its lines."""
     best: tuple[int, YAML, CommentedMap] | None = None
     for layout in LAYOUTS:
         yaml = _yaml(*layout)
@@ -106,7 +107,8 @@ def _load_faithfully(text: str, path: Path) -> tuple[YAML, CommentedMap]:
         written = _dump(yaml, data)
         if written == text or not text.strip():
             return yaml, data
-        changed = sum(1 for a, b in zip(written.splitlines(), text.splitlines(), strict=False) if a != b)
+        same = difflib.SequenceMatcher(None, written.splitlines(), text.splitlines(), autojunk=False)
+        changed = -sum(block.size for block in same.get_matching_blocks())  # fewer lines in common: worse
         if best is None or changed < best[0]:
             best = (changed, yaml, data)
     assert best is not None
@@ -130,7 +132,9 @@ class Document:
         except UnicodeDecodeError as exc:
             raise KgError(f"not UTF-8: {exc}", path) from exc
         self.yaml, self.data = _load_faithfully(text, path)
-        self.faithful = self.dump() == text  # False: the file's layout is one ruamel cannot keep
+        self.text = text  # the file as it is on disk
+        self.base = _dump(self.yaml, self.data)  # ruamel's rendering of it
+        self.faithful = self.base == text  # False: a layout ruamel cannot write (e.g. wrapped lines)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -153,8 +157,22 @@ class Document:
         return int(self.entry(section, index).lc.line) + 1
 
     def dump(self) -> str:
-        """The file's text as it would be written now."""
-        return _dump(self.yaml, self.data)
+        """The file's text as it would be written now. Where ruamel cannot write the file's own
+        layout back (lines another tool wrapped, say), only the lines the edit changed are
+        spliced into the file as it is (:func:`splice`); failing that, the whole file is written
+        in ruamel's layout."""
+        rendered = _dump(self.yaml, self.data)
+        if self.faithful:
+            return rendered
+        spliced = splice(self.text, self.base, rendered)
+        return spliced if spliced is not None else rendered
+
+    def saved(self) -> None:
+        """Take what :meth:`dump` gives as the file's text from now on (it has been written)."""
+        self.text = self.dump()
+        self.original = self.text.encode("utf-8")
+        self.base = _dump(self.yaml, self.data)
+        self.faithful = self.base == self.text
 
     # -- editing --------------------------------------------------------------------------
 
@@ -200,6 +218,44 @@ class Document:
         if index == len(seq) - 1 and index > 0:
             _move_trailing(seq[index], seq[index - 1])
         del seq[index]
+
+
+def splice(original: str, base: str, new: str) -> str | None:
+    """The change from ``base`` to ``new`` applied to ``original``, where ``base`` is another
+    rendering of ``original`` (same data, partly different lines): each changed run of lines must
+    sit, in ``base``, on lines that ``original`` has too (in the same order), else None."""
+    o_lines, b_lines = original.splitlines(keepends=True), base.splitlines(keepends=True)
+    n_lines = new.splitlines(keepends=True)
+    where: dict[int, int] = {}  # base line -> the same line in the original
+    for block in difflib.SequenceMatcher(None, b_lines, o_lines, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            where[block.a + k] = block.b + k
+    out: list[str] = []
+    taken = 0  # original lines already copied or replaced
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b_lines, n_lines, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 < i2:  # replaced or deleted lines: all must be the original's, one after another
+            if any(i not in where for i in range(i1, i2)) or \
+                    any(where[i] + 1 != where[i + 1] for i in range(i1, i2 - 1)):
+                return None
+            start, end = where[i1], where[i2 - 1] + 1
+        elif i1 - 1 in where:  # inserted after a line the original has
+            start = end = where[i1 - 1] + 1
+        elif i1 in where:  # or before one
+            start = end = where[i1]
+        elif i1 == 0 or i1 == len(b_lines):  # at the very start or end
+            start = end = 0 if i1 == 0 else len(o_lines)
+        else:
+            return None
+        if start < taken:
+            return None
+        kept = o_lines[taken:start]
+        if kept and not kept[-1].endswith("\n") and j1 < j2:  # a last line without its newline
+            kept[-1] += "\n"
+        out += kept + n_lines[j1:j2]
+        taken = end
+    return "".join(out + o_lines[taken:])
 
 
 def _last_holder(node: Any) -> tuple[Any, Any] | None:
@@ -418,7 +474,7 @@ class Transaction:
                 write_atomic(path, old)
             raise
         for doc in self.docs.values():
-            doc.original = doc.dump().encode("utf-8")
+            doc.saved()
         return [p for p, _, _ in changed]
 
 
