@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "extract": ("kg.cli.extract", "extract", "Draft a source's quotes, speakers, actors and numbers."),
     "import": ("kg.cli.import_", "import_group", "Import data coded in other tools as a debate folder."),
     "serve": ("kg.cli.serve", "serve", "Serve the store as a read-only SPARQL endpoint with views."),
+    "annotate": ("kg.cli.annotate", "annotate", "Code articles in the browser: statements, evidence, links."),
     "synth": ("kg.cli.synth", "synth", "Generate a synthetic debate of a chosen size."),
     "bench": ("kg.cli.bench", "bench", "Benchmark the stores on a synthetic debate, in one run."),
 }
