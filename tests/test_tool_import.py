@@ -338,3 +338,27 @@ def test_attribute_values_unknown_relations_and_repeats(tmp_path: Path) -> None:
                                   "stance": "disagree", "mode": "reported",
                                   "quote": {"exact": "the tram is late", "occurrence": 1}}]
     assert build(tmp_path / "tram", str(tmp_path / "store")).counts["statements"] == 1
+
+
+def test_kg_extract_writes_label_studio_tasks_for_review(tmp_path: Path) -> None:
+    """`kg extract -f labelstudio`: the draft of a seed article as one task whose predictions sit
+    at the draft's exact offsets, on the article's own text."""
+    from .conftest import SEED
+
+    folder = tmp_path / "taser-uk"
+    shutil.copytree(SEED, folder)
+    source = folder / "004_d57e7b97e3561e93.txt"
+    runner = CliRunner()
+    drafted = runner.invoke(main, ["extract", str(source), "-f", "json"])
+    tasks = runner.invoke(main, ["extract", str(source), "-f", "labelstudio"])
+    assert drafted.exit_code == 0 and tasks.exit_code == 0, tasks.output
+    draft, [task] = json.loads(drafted.output), json.loads(tasks.output)
+    text = source.read_text(encoding="utf-8")
+    assert task["data"]["text"] == text
+    spans = [r["value"] for r in task["predictions"][0]["result"] if "labels" in r.get("value", {})]
+    assert spans and all(text[v["start"]:v["end"]] == v["text"] for v in spans)
+    quotes = {(s["start"], s["end"]) for s in draft["statements"]}
+    assert quotes <= {(v["start"], v["end"]) for v in spans}  # every drafted quote is offered
+    assert not list(folder.glob("*.draft.json"))  # printed, not written
+    refused = runner.invoke(main, ["extract", "--evaluate", str(folder), "-f", "labelstudio"])
+    assert refused.exit_code == 2 and "-f labelstudio is for a draft" in refused.output

@@ -18,8 +18,11 @@ from kg.model.paths import DEFAULT_DATA
 @click.option("--evaluate", "debate", metavar="DEBATE", default=None,
               help="Instead of drafting: draft every annotated source of DEBATE (a folder, or an id "
                    "under --data) and print recall and precision against its annotations.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: print the draft (or the scores) as JSON on standard output and write no file.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "labelstudio"]), default="text",
+              show_default=True,
+              help="json: print the draft (or the scores) as JSON on standard output and write no file; "
+                   "labelstudio: print the draft as Label Studio tasks with predictions, to review there "
+                   "(and bring back with 'kg import labelstudio').")
 @click.option("--llm", "llm_url", metavar="URL", default=None,
               help="Also send the text to this OpenAI-compatible server (e.g. a local llama.cpp) for "
                    "claims and stances; only quotes found word for word in the text are kept.")
@@ -43,12 +46,15 @@ def extract(source: str | None, debate: str | None, fmt: str, llm_url: str | Non
     Examples:
       kg extract data/taser-uk/004_d57e7b97e3561e93.txt
       kg extract edp-norfolk-taser-call -f json
+      kg extract edp-norfolk-taser-call -f labelstudio > tasks.json   # review in Label Studio
       kg extract --evaluate taser-uk
       kg extract SOURCE --llm http://127.0.0.1:8080    # only with a model server you run
     """
     if debate is not None:
         if source is not None:
             raise KgError("give either SOURCE or --evaluate DEBATE, not both")
+        if fmt == "labelstudio":
+            raise KgError("-f labelstudio is for a draft; --evaluate prints text or json")
         _evaluate(debate, data_dir, fmt)
         return
     if source is None:
@@ -59,6 +65,12 @@ def extract(source: str | None, debate: str | None, fmt: str, llm_url: str | Non
     result = draft_source(located, llm_url, llm_model)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    if fmt == "labelstudio":
+        from kg.ingest.labelstudio import draft_tasks
+
+        text = located.text_path.read_text(encoding="utf-8")
+        click.echo(json.dumps(draft_tasks(result, text), ensure_ascii=False, indent=2))
         return
     path = write_draft(located, result)
     direct = sum(s["mode"] == "direct" for s in result["statements"])
