@@ -17,7 +17,8 @@ from tests.test_annotate import _serve
 # (the build requires one for a person), read from the article.
 SPEAKS_FOR = {"margaret-ellis": "northshire-county-council", "paul-hendry": "national-education-union",
               "samuel-okafor": "university-of-eastbridge"}
-ARTICLE = Path(__file__).resolve().parent / "fixtures" / "articles" / "school-phones" / "001_northshire_phone_ban.txt"
+ARTICLE = (Path(__file__).resolve().parent / "fixtures" / "articles" / "school-phones"
+           / "001_northshire_phone_ban.txt")
 
 
 def kg(*args: str) -> str:
@@ -44,24 +45,27 @@ def test_new_add_extract_accept_build_makes_a_working_debate(tmp_path: Path) -> 
         _, doc = coder.api("GET", base)
         # the speakers first (the drafted actors), then their quotes on one new neutral claim
         wanted = set(SPEAKS_FOR) | set(SPEAKS_FOR.values())
-        actors = [{"kind": "actors", "index": d["index"]} for d in doc["drafts"]["actors"] if d["id"] in wanted]
+        actors = [{"kind": "actors", "index": d["index"]} for d in doc["drafts"]["actors"]
+                  if d["id"] in wanted]
         assert len(actors) == 6
         status, answer = coder.api("POST", f"{base}/draft", {"version": doc["version"], "action": "accept",
                                                              "items": actors})
         assert status == 200, answer
         _, doc = coder.api("GET", base)
-        first, *rest = [d for d in doc["drafts"]["statements"] if d["mode"] == "direct" and d["actor"] in SPEAKS_FOR]
+        first, *rest = [d for d in doc["drafts"]["statements"]
+                        if d["mode"] == "direct" and d["actor"] in SPEAKS_FOR]
         pick = {"kind": "statements", "index": first["index"],
                 "fields": {"speaker": first["actor"], "for": SPEAKS_FOR[first["actor"]], "claim": "__new__",
                            "stance": "agree"},
-                "new_claim": {"label": "Ban phones in class", "text": "Phones should be banned in classrooms."}}
+                "new_claim": {"label": "Ban phones in class",
+                              "text": "Phones should be banned in classrooms."}}
         status, answer = coder.api("POST", f"{base}/draft", {"version": doc["version"], "action": "accept",
                                                              "items": [pick]})
         assert status == 200, answer
         _, doc = coder.api("GET", base)
         picks = [{"kind": "statements", "index": d["index"],
-                  "fields": {"speaker": d["actor"], "for": SPEAKS_FOR[d["actor"]], "claim": "ban-phones-in-class",
-                             "stance": "agree"}}
+                  "fields": {"speaker": d["actor"], "for": SPEAKS_FOR[d["actor"]],
+                             "claim": "ban-phones-in-class", "stance": "agree"}}
                  for d in doc["drafts"]["statements"] if d["mode"] == "direct" and d["actor"] in SPEAKS_FOR]
         status, answer = coder.api("POST", f"{base}/draft", {"version": doc["version"], "action": "accept",
                                                              "items": picks})
@@ -75,4 +79,5 @@ def test_new_add_extract_accept_build_makes_a_working_debate(tmp_path: Path) -> 
         quotes = runner.rows(store, "quote-mismatches")
         assert quotes == []  # every accepted quote sits exactly at its offsets
         counts = runner.rows(store, "counts")[0]
-        assert (int(counts["statements"]), int(counts["claims"]), int(counts["sources"])) == (1 + len(rest), 1, 1)
+        found = (int(counts["statements"]), int(counts["claims"]), int(counts["sources"]))
+        assert found == (1 + len(rest), 1, 1)
