@@ -21,21 +21,11 @@ from pathlib import Path
 
 from kg.ingest.coded import CodedDocument, ImportReport, Relation, Span, import_documents
 from kg.model.errors import KgError
+from kg.model.files import read_text
 
 _TEXT_BOUND = re.compile(r"^(\S+) (\d+) (\d+)$")
 _ARG = re.compile(r"^[A-Za-z0-9_-]+:(\S+)$")
 _IGNORED = {"E": "events", "N": "normalisations", "#": "notes", "*": "equivalences"}
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError as exc:
-        raise KgError("file not found", path) from exc
-    except UnicodeDecodeError as exc:
-        raise KgError(f"not UTF-8 text (byte {exc.start})", path) from exc
-    except OSError as exc:
-        raise KgError(f"cannot read: {exc.strerror or exc}", path) from exc
 
 
 def read_document(ann: Path) -> CodedDocument:
@@ -43,9 +33,9 @@ def read_document(ann: Path) -> CodedDocument:
     txt = ann.with_suffix(".txt")
     if not txt.is_file():
         raise KgError(f"no text file {txt.name} beside it", ann)
-    doc = CodedDocument(str(ann), ann.stem, _read_text(txt))
+    doc = CodedDocument(str(ann), ann.stem, read_text(txt))
     attrs: list[tuple[str, str, str, int]] = []
-    for number, line in enumerate(_read_text(ann).splitlines(), 1):
+    for number, line in enumerate(read_text(ann).splitlines(), 1):
         if not line.strip():
             continue
         fields = line.split("\t")

@@ -20,22 +20,14 @@ from typing import Any
 
 from kg.ingest.coded import CodedDocument, ImportReport, Relation, Span, import_documents
 from kg.model.errors import KgError
+from kg.model.files import read_text
 
 MAX_BYTES = 200_000_000
 
 
 def read(path: Path) -> list[CodedDocument]:
     """Every line of a doccano JSONL file as a coded document."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise KgError(f"too large (at most {MAX_BYTES:,} bytes)", path)
-        lines = path.read_bytes().decode("utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise KgError("file not found", path) from exc
-    except UnicodeDecodeError as exc:
-        raise KgError(f"not UTF-8 (byte {exc.start})", path) from exc
-    except OSError as exc:
-        raise KgError(f"cannot read: {exc.strerror or exc}", path) from exc
+    lines = read_text(path, MAX_BYTES).splitlines()
     documents = []
     for number, line in enumerate(lines, 1):
         if not line.strip():

@@ -29,6 +29,7 @@ from kg.ingest.anchor import occurrences
 from kg.ingest.coded import CodedDocument, ImportReport, Relation, Span, check_offsets, import_documents
 from kg.ingest.dna import utf16_to_index
 from kg.model.errors import KgError
+from kg.model.files import read_text
 
 MAX_BYTES = 200_000_000  # an export of many thousand tasks; refuse a file past reason
 MODEL_VERSION = "kg-extract"
@@ -64,17 +65,7 @@ LABEL_CONFIG = """<View>
 
 def load_json(path: Path) -> Any:
     """A JSON file; malformed JSON is a one-line error with the line."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise KgError(f"too large ({size:,} bytes; at most {MAX_BYTES:,})", path)
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError as exc:
-        raise KgError("file not found", path) from exc
-    except UnicodeDecodeError as exc:
-        raise KgError(f"not UTF-8 (byte {exc.start})", path) from exc
-    except OSError as exc:
-        raise KgError(f"cannot read: {exc.strerror or exc}", path) from exc
+    text = read_text(path, MAX_BYTES)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
