@@ -160,7 +160,10 @@ def test_memory_and_server_give_the_same_counts(tmp_path: Path) -> None:
     build(tmp_path / "data", str(tmp_path / "store"))
     embedded = counts(OxigraphStore(tmp_path / "store"))
     assert mem == remote == embedded
-    assert (embedded["triples"], embedded["statements"], embedded["quotes"]) == (6861, 178, 211)
+    # the debate, the ontology (units included) and their derivations, and the build's tallies
+    # of the claims with more than kg.analysis.tallies.BUSY statements or links; the count
+    # moves whenever the ontology gains terms
+    assert (embedded["triples"], embedded["statements"], embedded["quotes"]) == (6980, 178, 211)
 
 
 def test_cli(tmp_path: Path) -> None:

@@ -239,7 +239,8 @@ def test_the_summary_and_sources_are_in_the_json(store) -> None:
     claim = URIRef(ID + "claim/taser-carriers-more-likely-use-force")
     result = trace(store, claim, 3)
     summary = result["summary"]
-    assert summary["stances"]["agree"] == {"statements": 2, "actors": ["University of Cambridge researchers"]}
+    assert summary["stances"]["agree"] == {"statements": 2, "actor_count": 1,
+                                           "actors": ["University of Cambridge researchers"]}
     assert summary["stances"]["disagree"]["actors"] == ["Andy Symonds"]
     assert summary["evidence_for"]["strongest"]["id"] == "cambridge-taser-trial"
     assert sorted(summary["claims_against"]) == ["Officers must justify their force",

@@ -78,15 +78,12 @@ class _Subtree:
         for level in range(depth + 1):
             self.claims.update({r["node"]: r for r in self.fetch("trace-claims", frontier)})
             if level == depth:
-                for link in self.fetch("trace-links", frontier):
-                    self.below[link["node"]] = self.below.get(link["node"], 0) + 1
+                for node, by_kind in self.link_counts(frontier).items():
+                    self.below[node] = sum(by_kind.values())
             if level == depth or not frontier:
                 break
             following: list[URIRef] = []
-            for node, links in _group(self.fetch("trace-links", frontier), "node").items():
-                if limit and len(links) > limit:
-                    self.links_total[node] = len(links)
-                    links = links[:limit]
+            for node, links in _group(self.level_links(frontier), "node").items():
                 self.links[node] = links
             for link in (link for node in map(str, frontier) for link in self.links.get(node, [])):
                 premise = link["premise"]
@@ -100,22 +97,26 @@ class _Subtree:
         evidence = list(dict.fromkeys(evidence))
         self.statement_counts: dict[str, dict[str, int]] = defaultdict(dict)  # node -> stance -> n
         terms: dict[str, dict[str, int]] = defaultdict(dict)  # node -> stance term -> n
-        for row in self.fetch("trace-statement-counts", claims):
+        self.tallies = _group(self.fetch("trace-tallies", claims), "node")  # busy claims only
+        for node, rows in self.tallies.items():
+            for row in rows:
+                self.statement_counts[node][row["stance"]] = runner.count(row["statements"])
+                terms[node][row["stanceTerm"]] = runner.count(row["statements"])
+        counted = [c for c in claims if str(c) not in self.tallies]
+        for row in self.fetch("trace-statement-counts", counted) if counted else []:
             self.statement_counts[row["node"]][row["stance"]] = runner.count(row["n"])
             terms[row["node"]][row["stanceTerm"]] = runner.count(row["n"])
         busy = {node: ts for node, ts in terms.items() if limit and sum(ts.values()) > limit}
         # claims with few statements in one query; a busy claim's stances apart, each LIMITed
+        # to its share of the limit (so both sides show)
         rows = self.fetch("trace-statements", [c for c in claims if str(c) not in busy])
         for node, ts in busy.items():
-            few = [URIRef(s) for s, n in ts.items() if n <= limit]
-            if few:
-                rows += runner.rows(self.store, "trace-statements",
-                                    values={"node": [URIRef(node)], "stanceTerm": few})
-            for stance in (s for s, n in ts.items() if n > limit):
-                rows += runner.rows(self.store, "trace-statements-sample", limit=limit,
+            for stance, share in shares(ts, limit).items():
+                rows += runner.rows(self.store, "trace-statements-sample", limit=share,
                                     values={"node": [URIRef(node)], "stanceTerm": [URIRef(stance)]})
         self.statements = _group(rows, "node")
-        self.speakers = self.fetch("trace-stance-speakers", [URIRef(root)])
+        self.stances = (_stances_from_tallies(self.tallies[str(root)]) if str(root) in self.tallies
+                        else _stances_from_speakers(self.fetch("trace-stance-speakers", [URIRef(root)])))
         self.checks = _group(self.fetch("trace-number-checks", claims), "node")
         self.quantities = _group(self.fetch("trace-quantities", claims + evidence), "node")
         self.evidence = _group(self.fetch("trace-evidence", evidence), "node")
@@ -125,11 +126,46 @@ class _Subtree:
         self.quotes = {r["node"]: r for r in self.fetch("trace-quotes", [URIRef(q) for q in sorted(quotes)])}
         sources = sorted({q["src"] for q in self.quotes.values()})
         self.sources = self.fetch("trace-sources", [URIRef(s) for s in sources])
+        self.source_of = {s["node"]: s for s in self.sources}
         named = {row[key] for key in ("producedBy", "commissionedBy", "design", "site")
                  for group in self.evidence.values() for row in group if row[key]}
-        named.update(st["mode"] for group in self.statements.values() for st in group if st["mode"])
+        named.update(st[key] for group in self.statements.values() for st in group
+                     for key in ("mode", "stanceTerm", "speaker", "org") if st[key])
         labelled = self.fetch("trace-labels", [URIRef(n) for n in sorted(named)])
         self.labels = {r["node"]: r["label"] for r in labelled}
+        self.ids = {r["node"]: r["id"] for r in labelled}
+
+    def link_counts(self, nodes: list[URIRef]) -> dict[str, dict[str, int]]:
+        """Links concluding in each of ``nodes``, by kind (IRI): tallied for busy claims, else
+        counted."""
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for row in self.fetch("trace-link-tallies", nodes):
+            counts[row["node"]][row["kind"]] = runner.count(row["n"])
+        rest = [n for n in nodes if str(n) not in counts]
+        for row in self.fetch("trace-link-counts", rest) if rest else []:
+            counts[row["node"]][row["kind"]] = runner.count(row["n"])
+        return counts
+
+    def level_links(self, frontier: list[URIRef]) -> list[dict[str, Any]]:
+        """The links of a level's claims: all of them, or with a limit, at most ``limit`` of each
+        polarity per claim (a sample in the store's order, read without touching the rest).
+        Records ``links_total`` for each claim that has more than it shows."""
+        if not self.limit:
+            return self.fetch("trace-links", frontier)
+        counts = self.link_counts(frontier)
+        whole = [n for n in frontier if sum(counts.get(str(n), {}).values()) <= self.limit]
+        rows = self.fetch("trace-links", whole) if whole else []
+        chosen: list[URIRef] = []
+        kept = set(whole)
+        for node in (n for n in frontier if n not in kept):
+            self.links_total[str(node)] = sum(counts[str(node)].values())
+            for kind, share in shares(counts[str(node)], self.limit).items():
+                sample = runner.rows(self.store, "trace-link-sample", limit=share,
+                                     values={"node": [node], "kind": [URIRef(kind)]})
+                chosen += [URIRef(r["l"]) for r in sample]
+        if chosen:
+            rows += runner.rows(self.store, "trace-links", values={"l": chosen})
+        return rows
 
     def fetch(self, name: str, nodes: list[URIRef]) -> list[dict[str, Any]]:
         """Rows of a trace query for a set of nodes, bound together with VALUES."""
@@ -148,9 +184,10 @@ class _Subtree:
         if iri is None or iri not in self.quotes:
             return None
         q = self.quotes[iri]
+        source = self.source_of.get(q["src"], {})
         return {"exact": q["exact"], "start": q["start"], "end": q["end"], "prefix": q["prefix"],
-                "suffix": q["suffix"], "source": q["source"], "source_title": q["sourceTitle"],
-                "file": q["sourceFile"]}
+                "suffix": q["suffix"], "source": source.get("id"), "source_title": source.get("title"),
+                "file": source.get("file")}
 
     def quantity_list(self, owner: str) -> list[dict[str, Any]]:
         return [
@@ -200,9 +237,9 @@ class _Subtree:
         ]
         node["statements"] = [
             {
-                "id": st["statement"], "stance": st["stance"],
-                "speaker": {"id": st["speaker"], "label": st["speakerLabel"]},
-                "for": {"id": st["org"], "label": st["orgLabel"]},
+                "id": st["statement"], "stance": self.label(st["stanceTerm"]),
+                "speaker": {"id": self.ids.get(st["speaker"]), "label": self.label(st["speaker"])},
+                "for": {"id": self.ids.get(st["org"]), "label": self.label(st["org"])},
                 "date": st["date"], "earliest_date": st["earliest"], "mode": self.label(st["mode"]),
                 "quote": self.quote(st["quote"]),
             }
@@ -219,6 +256,30 @@ class _Subtree:
             for link in self.links.get(iri, [])
         ]
         return node
+
+
+def shares(counts: dict[str, int], limit: int) -> dict[str, int]:
+    """How many of each kind a branch of at most ``limit`` shows: in proportion to ``counts``
+    (largest remainders), every kind present at least once while the limit allows, so a claim
+    with 1,733 statements for and 2,598 against shows 4 for and 6 against at ``limit=10``."""
+    present = {k: n for k, n in sorted(counts.items()) if n > 0}
+    if sum(present.values()) <= limit:
+        return present
+    floor = 1 if limit >= len(present) else 0
+    share = {k: floor for k in present}
+    left = limit - floor * len(present)
+    total = sum(present.values())
+    exact = {k: left * n / total for k, n in present.items()}
+    for k in share:
+        share[k] += min(int(exact[k]), present[k] - share[k])
+    spare = limit - sum(share.values())
+    for k in sorted(present, key=lambda k: (-(exact[k] - int(exact[k])), -present[k], k)):
+        if spare <= 0:
+            break
+        if share[k] < present[k]:
+            share[k] += 1
+            spare -= 1
+    return {k: v for k, v in share.items() if v > 0}
 
 
 def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
@@ -243,7 +304,7 @@ def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH,
                 "earliest": s["earliest"], "latest": s["latest"], "url": s["url"]} for s in subtree.sources]
     scores = _kind_scores(graph_store)
     return {"claim": root, "depth": depth, "limit": limit, "sources": sources,
-            "summary": summarise(root, scores, subtree.speakers)}
+            "summary": summarise(root, scores, subtree.stances)}
 
 
 def _kind_scores(graph_store: Store) -> dict[str, float]:
@@ -267,21 +328,39 @@ def evidence_beneath(node: dict[str, Any], sign: int, found: dict[str, dict[str,
             evidence_beneath(premise, side, found)
 
 
-def summarise(root: dict[str, Any], scores: dict[str, float],
-              speakers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """What the first screen of a trace says: who is for and against (by stance, most active
-    first), the evidence on each side by kind with the strongest item (by the ontology's base
-    scores), the claims on each side, and the number checks by verdict."""
+def _stances_from_speakers(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Who takes each stance on a claim, most statements first, from ``trace-stance-speakers``
+    rows (every speaker, counted in the store)."""
     by_stance: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    if speakers is not None:  # every statement on the claim, counted in the store
-        for row in speakers:
-            by_stance[row["stance"]][row["speakerLabel"]] += runner.count(row["n"])
-    else:
-        for st in root.get("statements", []):
-            by_stance[st["stance"]][st["speaker"]["label"]] += 1
-    stances = {stance: {"statements": sum(who.values()),
-                        "actors": [a for a, _ in sorted(who.items(), key=lambda kv: (-kv[1], kv[0]))]}
-               for stance, who in by_stance.items()}
+    for row in rows:
+        by_stance[row["stance"]][row["speakerLabel"]] += runner.count(row["n"])
+    return {stance: {"statements": sum(who.values()), "actor_count": len(who),
+                     "actors": [a for a, _ in sorted(who.items(), key=lambda kv: (-kv[1], kv[0]))]}
+            for stance, who in by_stance.items()}
+
+
+def _stances_from_tallies(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The same from a busy claim's tallies (``trace-tallies``): exact counts, and the most
+    active speakers only (``actors`` is cut to them; ``actor_count`` says how many there are)."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = out.setdefault(row["stance"], {"statements": runner.count(row["statements"]),
+                                               "actor_count": runner.count(row["speakers"]), "actors": []})
+        if row["speakerLabel"] is not None:
+            entry["actors"].append(row["speakerLabel"])
+    return out
+
+
+def summarise(root: dict[str, Any], scores: dict[str, float],
+              stances: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the first screen of a trace says: who is for and against (by stance, most active
+    first, with the number of actors and statements), the evidence on each side by kind with the
+    strongest item (by the ontology's base scores), the claims on each side, and the number
+    checks by verdict. ``stances`` comes from the store; without it, from the tree's statements."""
+    if stances is None:
+        stances = _stances_from_speakers([
+            {"stance": st["stance"], "speakerLabel": st["speaker"]["label"], "n": 1}
+            for st in root.get("statements", [])])
     found: dict[str, dict[str, Any]] = {}
     evidence_beneath(root, 1, found)
 
@@ -324,10 +403,13 @@ def find_claims(graph_store: Store, spec: str) -> list[dict[str, Any]]:
     Words match when one starts with the other ("officer" finds "officers"), so a user can type
     the claim as they remember it.
     """
-    claims = runner.rows(graph_store, "claims")
-    exact = [c for c in claims if spec in (c["id"], c["claim"])]
-    if exact:
+    if re.fullmatch(r"(https?|urn):\S+", spec):
+        exact = runner.rows(graph_store, "claims", values={"claim": [URIRef(spec)]})
+    else:
+        exact = runner.rows(graph_store, "claims", values={"id": [Literal(spec)]})
+    if exact:  # an id or IRI: one bound query, not every claim's text
         return exact
+    claims = runner.rows(graph_store, "claims")
     wanted = _words(spec)
     if not wanted:
         return []

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.analysis import numbers
+from kg.analysis import numbers, tallies
 from kg.build import validate
 from kg.build.shape_checks import check as shape_check
 from kg.ingest.compile import DEBATE_FILE, DebateCompiler, DebateResult
@@ -37,8 +37,9 @@ from kg.stores import Store, StoreBuild, locate
 Progress = Callable[[str], None]
 
 # Post-build steps run on the new store after the derivation updates and before the switch;
-# each computes derived facts in Python and inserts them (Store.insert).
-POST_BUILD_STEPS: tuple[Callable[[Store], None], ...] = (numbers.record,)
+# each computes derived facts in Python and inserts them (Store.insert): the number checks,
+# then the tallies of busy claims that keep their traces fast.
+POST_BUILD_STEPS: tuple[Callable[[Store], None], ...] = (numbers.record, tallies.record)
 
 # Turtle files bigger than this are bulk-loaded (and checked in the store) rather than parsed.
 BULK_TURTLE_BYTES = 5_000_000

@@ -37,8 +37,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "viz": ("kg.cli.viz", "viz", "Write interactive views of the debate (offline HTML)."),
     "analyze": ("kg.cli.analyze", "analyze", "Analyse the debate as a network: coalitions, standing."),
     "report": ("kg.cli.report", "report", "Write a debate brief: sides, main claims, figures, references."),
+    "new": ("kg.cli.new", "new", "Start a debate folder: a debate.yaml that builds as it is."),
+    "add": ("kg.cli.add", "add", "Add an article (text, saved news page or URL) to a debate."),
+    "extract": ("kg.cli.extract", "extract", "Draft a source's quotes, speakers, actors and numbers."),
     "import": ("kg.cli.import_", "import_group", "Import data coded in other tools as a debate folder."),
     "serve": ("kg.cli.serve", "serve", "Serve the store as a read-only SPARQL endpoint with views."),
+    "annotate": ("kg.cli.annotate", "annotate", "Code articles in the browser: statements, evidence, links."),
     "synth": ("kg.cli.synth", "synth", "Generate a synthetic debate of a chosen size."),
     "bench": ("kg.cli.bench", "bench", "Benchmark the stores on a synthetic debate, in one run."),
 }

@@ -27,8 +27,8 @@ from kg.ingest.annotations import Node
 from kg.ingest.annotations import load as load_annotations
 from kg.ingest.vocabulary import Vocabulary
 from kg.model.namespaces import DCTERMS, DKG, PROV
+from kg.model.paths import DEBATE_FILE
 
-DEBATE_FILE = "debate.yaml"
 # What a curator may record as inferred about an evidence item (the text implies it, does not
 # state it): the annotation key and the property the inference is about.
 EVIDENCE_INFERABLE = {

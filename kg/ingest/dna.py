@@ -27,13 +27,16 @@ Mapping:
 
 Statements without a concept, without any actor, or with a person but no organisation are
 skipped and counted (the graph's statements need an organisation spoken for).
+
+A file written by ``kg export -f dna`` round-trips: its entities carry the graph's ids in the
+attribute :data:`ID_ATTRIBUTE` (with the kind in DNA's ``Type`` and a claim's text in ``Notes``),
+which the import then uses instead of ids made from names; and its hedged and declined
+statements, which DNA's agreement boolean cannot hold, are statements of the type
+:data:`STANCE_TYPE` with a ``stance`` variable, imported beside those of "DNA Statement".
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,12 +45,13 @@ from pathlib import Path
 
 import yaml
 
-from kg.ingest.anchor import occurrences
+from kg.ingest.folder import ID, Ids, check_debate_id, quote_at, slug, write_folder, yaml_bytes
 from kg.model.errors import KgError
 
 DEFAULT_TYPE = "DNA Statement"
-_SLUG = re.compile(r"[^a-z0-9]+")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+STANCE_TYPE = "Hedged or declined statement"  # kg export's type for stances DNA's boolean lacks
+ID_ATTRIBUTE = "kg id"  # the entity attribute holding the graph's id (kg export -f dna)
+STANCES = ("agree", "disagree", "hedged", "declined")
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Statement:
     organization: str
     concept: str
     agree: bool
+    stance: str | None = None  # from a STANCE_TYPE statement; else agree says it
 
 
 @dataclass
@@ -82,6 +87,8 @@ class Project:
     documents: dict[int, Document]
     statements: list[Statement]
     skipped: Counter = field(default_factory=Counter)
+    # (variable name, entity value) -> the entity's attributes (Type, Notes, kg id, ...)
+    attributes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,12 +182,6 @@ def _read(db: sqlite3.Connection, tables: set[str], path: Path, statement_type: 
     if statement_type not in types:
         known = ", ".join(repr(t) for t in sorted(types)) or "none"
         raise KgError(f"no statement type {statement_type!r} in the DNA file (it has: {known})", path)
-    type_id = types[statement_type]
-    variables = {name.lower(): (vid, kind) for vid, name, kind in db.execute(
-        "SELECT ID, Variable, DataType FROM VARIABLES WHERE StatementTypeId = ?", (type_id,))}
-    if "concept" not in variables or not ({"person", "organization"} & set(variables)):
-        raise KgError(f"statement type {statement_type!r} needs the variables concept and person or "
-                      f"organization (it has: {', '.join(sorted(variables)) or 'none'})", path)
 
     doc_cols = _columns(db, "DOCUMENTS")
     extra = [c for c in ("Author", "Source", "Section") if c.lower() in doc_cols]
@@ -198,6 +199,16 @@ def _read(db: sqlite3.Connection, tables: set[str], path: Path, statement_type: 
         f"JOIN {entity_table} e ON e.ID = d.{short_entity}"
     ):
         shorts[(sid, vid)] = str(value or "").strip()
+    attributes: dict[tuple[str, str], dict[str, str]] = {}
+    if {"ATTRIBUTEVALUES", "ATTRIBUTEVARIABLES"} <= tables:
+        for name, value, attribute, text in db.execute(
+            f"SELECT v.Variable, e.{entity_value}, a.AttributeVariable, x.AttributeValue "
+            f"FROM ATTRIBUTEVALUES x JOIN ATTRIBUTEVARIABLES a ON a.ID = x.AttributeVariableId "
+            f"JOIN {entity_table} e ON e.ID = x.EntityId JOIN VARIABLES v ON v.ID = e.VariableId"
+        ):
+            if text:
+                key = (str(name).lower(), str(value or "").strip())
+                attributes.setdefault(key, {})[str(attribute)] = str(text)
     booleans: dict[tuple[int, int], int] = {}
     if "DATABOOLEAN" in tables:
         for sid, vid, v in db.execute("SELECT StatementId, VariableId, Value FROM DATABOOLEAN"):
@@ -205,10 +216,30 @@ def _read(db: sqlite3.Connection, tables: set[str], path: Path, statement_type: 
                 raise KgError(f"statement {sid}: a boolean value must be 0 or 1, not {v!r}", path)
             booleans[(sid, vid)] = int(v)
 
+    project = Project(documents, [], attributes=attributes)
+    chosen = [statement_type]
+    if statement_type == DEFAULT_TYPE and STANCE_TYPE in types:
+        chosen.append(STANCE_TYPE)
+    for label in chosen:
+        _read_type(db, path, label, types[label], shorts, booleans, project)
+    project.statements.sort(key=lambda st: st.id)
+    return project
+
+
+def _read_type(db: sqlite3.Connection, path: Path, label: str, type_id: int,
+               shorts: dict[tuple[int, int], str], booleans: dict[tuple[int, int], int],
+               project: Project) -> None:
+    """Add the statements of one statement type to ``project``."""
+    variables = {name.lower(): (vid, kind) for vid, name, kind in db.execute(
+        "SELECT ID, Variable, DataType FROM VARIABLES WHERE StatementTypeId = ?", (type_id,))}
+    if "concept" not in variables or not ({"person", "organization"} & set(variables)):
+        raise KgError(f"statement type {label!r} needs the variables concept and person or "
+                      f"organization (it has: {', '.join(sorted(variables)) or 'none'})", path)
+    documents = project.documents
+
     def short(sid: int, name: str) -> str:
         return shorts.get((sid, variables[name][0]), "") if name in variables else ""
 
-    project = Project(documents, [])
     for sid, doc, start, stop in db.execute(
         "SELECT ID, DocumentId, Start, Stop FROM STATEMENTS WHERE StatementTypeId = ? ORDER BY ID", (type_id,)
     ):
@@ -223,46 +254,38 @@ def _read(db: sqlite3.Connection, tables: set[str], path: Path, statement_type: 
         if not 0 <= begin < end <= len(document.text):
             raise KgError(f"statement {sid}: offsets {start}-{stop} lie outside document {doc}", path)
         agreement = booleans.get((sid, variables["agreement"][0]), 1) if "agreement" in variables else 1
+        stance = short(sid, "stance").lower() or None
+        if stance is not None and stance not in STANCES:
+            raise KgError(f"statement {sid}: stance must be one of {', '.join(STANCES)}, "
+                          f"not {stance!r}", path)
         project.statements.append(Statement(sid, doc, begin, end, short(sid, "person"),
                                             short(sid, "organization"), short(sid, "concept"),
-                                            bool(agreement)))
-    return project
+                                            bool(agreement), stance))
 
 
 # --- writing -------------------------------------------------------------------------------
 
 
-def slug(text: str) -> str:
-    """A lower-case id fragment: letters and digits joined by '-'."""
-    return _SLUG.sub("-", text.lower()).strip("-")[:60].strip("-")
-
-
-class _Ids:
-    """Unique annotation ids for names (one namespace, as the build requires)."""
-
-    def __init__(self) -> None:
-        self.by_name: dict[tuple[str, str], str] = {}
-        self.taken: set[str] = set()
-
-    def get(self, prefix: str, name: str) -> str:
-        key = (prefix, name)
-        if key not in self.by_name:
-            base = f"{prefix}-{slug(name) or 'unnamed'}"
-            ident, n = base, 2
-            while ident in self.taken:
-                ident, n = f"{base}-{n}", n + 1
-            self.taken.add(ident)
-            self.by_name[key] = ident
-        return self.by_name[key]
-
-
 def debate_files(project: Project, debate_id: str, title: str) -> dict[str, bytes]:
     """The files of the debate folder: ``debate.yaml``, and a text and a YAML per document."""
-    ids = _Ids()
+    attrs = project.attributes
+    ids = Ids({a[ID_ATTRIBUTE] for a in attrs.values() if ID.match(a.get(ID_ATTRIBUTE, ""))})
     actors: dict[str, dict] = {}
     claims: dict[str, dict] = {}
     per_doc: dict[int, list[dict]] = {}
     skipped = project.skipped
+
+    def known(variable: str, name: str) -> dict[str, str] | None:
+        """The attributes of an entity written by kg export (it has our id), else None."""
+        found = attrs.get((variable, name), {})
+        return found if ID.match(found.get(ID_ATTRIBUTE, "")) else None
+
+    def actor(variable: str, name: str, prefix: str, kind: str) -> str:
+        ours = known(variable, name)
+        ident = ours[ID_ATTRIBUTE] if ours else ids.get(prefix, name)
+        shown = name.removesuffix(f" [{ident}]") if ours else name
+        actors.setdefault(ident, {"id": ident, "name": shown, "kind": (ours or {}).get("Type") or kind})
+        return ident
     for st in project.statements:
         if not st.concept:
             skipped["no concept"] += 1
@@ -273,29 +296,26 @@ def debate_files(project: Project, debate_id: str, title: str) -> dict[str, byte
         if st.person and not st.organization:
             skipped["person without organization"] += 1
             continue
-        claim = ids.get("c", st.concept)
-        claims.setdefault(claim, {"id": claim, "kind": "claim", "label": st.concept, "text": st.concept})
-        org = ids.get("o", st.organization)
-        actors.setdefault(org, {"id": org, "name": st.organization, "kind": "organisation"})
+        ours = known("concept", st.concept)
+        claim = ours[ID_ATTRIBUTE] if ours else ids.get("c", st.concept)
+        label = st.concept.removesuffix(f" [{claim}]") if ours else st.concept
+        kind = (ours or {}).get("Type") or "claim"
+        if kind == "quantitative":  # its quantity is not in DNA, and the build requires one
+            kind = "claim"
+        claims.setdefault(claim, {"id": claim, "kind": kind, "label": label,
+                                  "text": (ours or {}).get("Notes") or label})
+        org = actor("organization", st.organization, "o", "organisation")
         entry: dict = {"id": f"dna-statement-{st.id}"}
         if st.person:
-            person = ids.get("p", st.person)
-            actors.setdefault(person, {"id": person, "name": st.person, "kind": "person"})
-            entry["speaker"], entry["for"] = person, org
+            entry["speaker"], entry["for"] = actor("person", st.person, "p", "person"), org
         else:
             entry["speaker"] = org
-        text = project.documents[st.document].text
-        exact = text[st.start:st.stop]
-        found = occurrences(text, exact)
-        entry.update(claim=claim, stance="agree" if st.agree else "disagree")
-        if len(found) == 1:
-            entry["quote"] = exact
-        else:  # the build would refuse an ambiguous quote: name the occurrence DNA coded
-            entry["quote"] = {"exact": exact, "occurrence": found.index(st.start) + 1}
+        entry.update(claim=claim, stance=st.stance or ("agree" if st.agree else "disagree"),
+                     quote=quote_at(project.documents[st.document].text, st.start, st.stop))
         per_doc.setdefault(st.document, []).append(entry)
 
     files: dict[str, bytes] = {}
-    files["debate.yaml"] = _yaml({
+    files["debate.yaml"] = yaml_bytes({
         "debate": {"id": debate_id, "title": title,
                    "description": "Imported from a Discourse Network Analyzer (DNA) database "
                                   "by 'kg import dna'."},
@@ -305,7 +325,7 @@ def debate_files(project: Project, debate_id: str, title: str) -> dict[str, byte
     for doc_id, document in sorted(project.documents.items()):
         stem = f"doc-{doc_id}"
         files[f"{stem}.txt"] = document.text.encode("utf-8")
-        files[f"{stem}.yaml"] = _yaml({
+        files[f"{stem}.yaml"] = yaml_bytes({
             "source": {"id": f"dna-doc-{doc_id}", "file": f"{stem}.txt", "title": document.title,
                        "type": "document", "publisher": "unknown",
                        "issued": document.day.isoformat() if document.day else "unknown",
@@ -315,41 +335,11 @@ def debate_files(project: Project, debate_id: str, title: str) -> dict[str, byte
     return files
 
 
-def _yaml(data: dict, comment: str) -> bytes:
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
-    return f"# {comment}\n{body}".encode()
-
-
-def write_folder(files: dict[str, bytes], folder: Path, force: bool = False) -> None:
-    """Write ``files`` as ``folder``, atomically: a temporary folder renamed into place."""
-    if folder.exists() and not force:
-        raise KgError("already exists; choose another --out or add --force to replace it", folder)
-    parent = folder.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = parent / f".{folder.name}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        old = None
-        if folder.exists():
-            old = parent / f".{folder.name}.old-{os.getpid()}"
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        raise KgError(f"cannot write the debate folder: {exc.strerror or exc}", folder) from exc
-
-
 def import_dna(path: Path, folder: Path | None = None, debate_id: str | None = None,
                title: str | None = None, statement_type: str = DEFAULT_TYPE,
                force: bool = False) -> ImportReport:
     """Read a DNA file and write it as a debate folder that ``kg build`` loads."""
-    debate_id = debate_id or slug(path.stem) or "dna-import"
-    if not _ID.match(debate_id):
-        raise KgError(f"bad debate id {debate_id!r}: use letters, digits, '-', '_' or '.'")
+    debate_id = check_debate_id(debate_id or slug(path.stem) or "dna-import")
     folder = folder or Path("data") / debate_id
     project = read(path, statement_type)
     files = debate_files(project, debate_id, title or f"Imported from {path.name}")

@@ -9,11 +9,13 @@ danger, and each has its function here:
 * :func:`xml_text`: characters XML 1.0 cannot hold at all (most control characters) are dropped,
   so GraphML and GEXF stay well-formed whatever the text (markup itself is escaped by the writer);
 * :func:`md_code`: a Markdown code span that holds any text, backticks included;
-* :func:`md_text`: Markdown (and inline HTML) specials escaped in running text.
+* :func:`md_text`: Markdown (and inline HTML) specials escaped in running text;
+* :func:`json_text`: JSON (and JSON-LD) that stays inert inside an HTML ``<script>``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -45,3 +47,13 @@ def md_code(text: str) -> str:
 def md_text(text: str) -> str:
     """``text`` on one line with Markdown and HTML specials backslash-escaped."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def json_text(data: object, indent: int | None = 2) -> str:
+    """``data`` as JSON that is also safe inside an HTML ``<script>`` (JSON-LD is embedded so):
+    ``<``, ``>`` and ``&`` and the JavaScript line separators are written as ``\\uXXXX`` escapes,
+    which every JSON reader turns back into the same characters. ``indent=None``: compact."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent,
+                      separators=(",", ":") if indent is None else None)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

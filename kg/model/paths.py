@@ -41,4 +41,5 @@ ONTOLOGY = PROJECT_ROOT / "ontology" / "debate.ttl"
 SHAPES = PROJECT_ROOT / "ontology" / "shapes.ttl"
 QUERIES = PROJECT_ROOT / "queries"
 DEFAULT_DATA = Path("data")
+DEBATE_FILE = "debate.yaml"  # what a debate folder's shared annotations are called
 DEFAULT_STORE_DIR = Path(".kg") / "store"

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -65,10 +66,17 @@ def refuse_service(text: str) -> None:
         raise KgError(reason)
 
 
+@lru_cache(maxsize=512)
+def _scan(text: str) -> tuple[tuple[int, ...], str]:
+    """The code characters of ``text`` (:func:`_code_spans`) as their positions and one string;
+    cached, because named queries are bound again and again (a trace binds about thirty)."""
+    spans = list(_code_spans(text))
+    return tuple(i for i, _ in spans), "".join(ch for _, ch in spans)
+
+
 def where_brace(text: str) -> int:
     """The position of the ``{`` that opens the outer WHERE group of a query."""
-    positions = list(_code_spans(text))
-    flat = "".join(ch for _, ch in positions)
+    positions, flat = _scan(text)
     keyword = _KEYWORD.search(flat)
     if keyword is None:
         raise KgError("cannot bind parameters: no SELECT, CONSTRUCT, ASK or DESCRIBE in the query")
@@ -84,7 +92,7 @@ def where_brace(text: str) -> int:
                 if nxt >= 0 and re.search(r"(?i)\bWHERE\b", flat[j + 1:nxt]):
                     k = nxt
                 break
-    return positions[k][0]
+    return positions[k]
 
 
 def term_text(name: str, term: Term) -> str:
@@ -129,8 +137,7 @@ def _subselect_braces(text: str, names: list[str]) -> list[tuple[int, list[str]]
     Only where that cannot change the answer: the sub-select projects the variable as itself
     (not ``expr AS ?v``) or with ``*``, and has no LIMIT or OFFSET.
     """
-    positions = list(_code_spans(text))
-    flat = "".join(ch for _, ch in positions)
+    positions, flat = _scan(text)
     found = []
     outer = _KEYWORD.search(flat)
     for match in re.finditer(r"(?i)\bSELECT\b", flat):
@@ -156,7 +163,7 @@ def _subselect_braces(text: str, names: list[str]) -> list[tuple[int, list[str]]
                   or (re.search(re.escape(n) + r"\b", projection)
                       and not re.search(r"(?i)\bAS\s+" + re.escape(n) + r"\b", projection))]
         if chosen:
-            found.append((positions[brace][0] + 1, chosen))
+            found.append((positions[brace] + 1, chosen))
     return found
 
 

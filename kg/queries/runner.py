@@ -57,7 +57,11 @@ def _checked(text: str) -> None:
 
 def plain(term: Term | None) -> Any:
     """A query value as JSON-friendly data: dates as ISO strings, decimals as numbers, IRIs as str."""
-    value = python(term)
+    return plain_value(python(term))
+
+
+def plain_value(value: object) -> Any:
+    """A Python value of a query (:meth:`Result.python_rows`) as JSON-friendly data."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -86,7 +90,8 @@ def boolean(value: object) -> bool | None:
 
 def plain_rows(result: Result) -> list[dict[str, Any]]:
     """A SELECT result as rows of JSON-friendly values (see :func:`plain`)."""
-    return [{k: plain(v) for k, v in zip(result.vars, row, strict=True)} for row in result.rows]
+    return [{k: plain_value(v) for k, v in zip(result.vars, row, strict=True)}
+            for row in result.python_rows()]
 
 
 def rows(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None = None, *,

@@ -135,9 +135,11 @@ def _stance_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
             if stance in ("agree", "disagree"):
                 out.append((side, "nobody"))
             continue
-        n = len(entry["actors"])
-        out.append((side, f"{n} actor{'s' if n != 1 else ''}, {entry['statements']} statement"
-                          f"{'s' if entry['statements'] != 1 else ''}: " + ", ".join(entry["actors"])))
+        n = entry.get("actor_count", len(entry["actors"]))
+        more = n - len(entry["actors"])
+        out.append((side, f"{n:,} actor{'s' if n != 1 else ''}, {entry['statements']:,} statement"
+                          f"{'s' if entry['statements'] != 1 else ''}: " + ", ".join(entry["actors"])
+                          + (f" and {more:,} more" if more > 0 else "")))
     return out
 
 

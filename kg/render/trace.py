@@ -54,16 +54,18 @@ def _cut(text: str, width: int) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" ,;:-–—") + "…"
 
 
-def _names(names: list[str], width: int) -> str:
-    """As many names as fit in ``width``, then '… and N more'."""
+def _names(names: list[str], width: int, total: int | None = None) -> str:
+    """As many names as fit in ``width``, then '… and N more' (of ``total`` when the list is
+    already cut to the most active)."""
+    total = max(total or 0, len(names))
     shown: list[str] = []
     for i, name in enumerate(names):
-        rest = len(names) - i - 1
+        rest = total - i - 1
         tail = f", … and {rest} more" if rest else ""
         if len(", ".join([*shown, name]) + tail) > width and shown:
-            return ", ".join(shown) + f", … and {len(names) - len(shown)} more"
+            return ", ".join(shown) + f", … and {total - len(shown)} more"
         shown.append(name)
-    return ", ".join(shown)
+    return ", ".join(shown) + (f", … and {total - len(shown)} more" if total > len(shown) else "")
 
 
 def source_when(source: dict[str, Any]) -> str:
@@ -102,10 +104,10 @@ def summary_lines(result: dict[str, Any], width: int = 80) -> list[str]:
         if entry is None:
             out.append(f"{side}: nobody")
             continue
-        n = len(entry["actors"])
-        head = f"{side}: {n} actor{'s' if n != 1 else ''}, {entry['statements']} statement" \
+        n = entry.get("actor_count", len(entry["actors"]))
+        head = f"{side}: {n:,} actor{'s' if n != 1 else ''}, {entry['statements']:,} statement" \
                f"{'s' if entry['statements'] != 1 else ''} — "
-        out.append(head + _names(entry["actors"], width - len(head)))
+        out.append(head + _names(entry["actors"], width - len(head), n))
     for key, side in (("evidence_for", "Evidence for"), ("evidence_against", "Evidence against")):
         ev = summary.get(key) or {"count": 0}
         if not ev["count"]:
@@ -115,8 +117,11 @@ def summary_lines(result: dict[str, Any], width: int = 80) -> list[str]:
         strongest = ev["strongest"]
         what = strongest["design"] or strongest["kind"].lower()
         out.append(f"{side}: {ev['count']} ({kinds}); strongest: {strongest['label']} ({what})")
+    read = len(root.get("links", []))
+    shown = f" (in the {read} of {root['links_total']:,} links read: --limit 0 for all)" \
+        if root.get("links_total") else ""
     out.append(f"Claims: {len(summary.get('claims_for', []))} supporting, "
-               f"{len(summary.get('claims_against', []))} attacking")
+               f"{len(summary.get('claims_against', []))} attacking{shown}")
     checks = summary.get("number_checks") or {}
     out.append("Number checks: " + (", ".join(f"{n} {v}" for v, n in sorted(checks.items()))
                                     if checks else "none on this claim"))

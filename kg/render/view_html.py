@@ -24,12 +24,31 @@ import pyvis
 from pyvis.network import Network
 
 from kg.model.errors import KgError
+from kg.model.escape import json_text
 from kg.model.files import write_atomic
+from kg.render import layout
+from kg.render.figures import COALITION_COLOURS
 from kg.render.view_page import PAGE
 from kg.render.views import Edge, Node, ViewGraph
 
 LABEL_CHARS = 32
 BIG_GRAPH_NODES = 400
+# Placed views (layered, clustered): labels wrapped to lines of this many characters, at most
+# three lines, drawn at LABEL_FONT px; the page opens no further out than READABLE_PX / LABEL_FONT,
+# so a label is never smaller than READABLE_PX on screen at the default zoom.
+LINE_CHARS = 20
+LABEL_LINES = 3
+LABEL_FONT = 14
+READABLE_PX = 12
+PLACED_SIZE = (8.0, 26.0)  # node radius range in placed views, so every node fits its slot
+# Force-laid views: past HOVER_LABELS_FROM nodes only the SHOWN_LABELS heaviest carry a label on
+# the canvas; the others show theirs while the mouse is on them. The browser's layout runs for at
+# most FORCE_BUDGET node-iterations (about 3 s in headless Chromium on 2 cores), no fewer than
+# MIN_ITERATIONS and no more than MAX_ITERATIONS.
+HOVER_LABELS_FROM = 40
+SHOWN_LABELS = 30
+FORCE_BUDGET = 120_000
+MIN_ITERATIONS, MAX_ITERATIONS = 40, 400
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 
 GROUP_SHAPES = {
@@ -62,6 +81,8 @@ RELATION_STYLES: dict[str, tuple[str, bool, str]] = {
     "published-by": ("#a1887f", True, "published by"),
     "part-of": ("#9575cd", True, "part of"),
     "post": ("#64b5f6", False, "holds a post in"),
+    "congruence": ("#43a047", False, "congruence (same side)"),
+    "conflict": ("#d32f2f", True, "conflict (opposite sides)"),
 }
 UNDIRECTED_VIEWS = ("actors",)
 
@@ -75,6 +96,20 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
     if " " in cut[limit // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:-") + "…"
+
+
+def wrapped(text: str, width: int = LINE_CHARS, lines: int = LABEL_LINES) -> str:
+    """``text`` broken at spaces into at most ``lines`` lines of about ``width`` characters (a
+    word longer than a line is kept whole), the last line ending in an ellipsis when cut."""
+    import textwrap
+
+    parts = textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False)
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = short(parts[-1] + " …", width)
+        if not parts[-1].endswith("…"):
+            parts[-1] = parts[-1].rstrip(" ,;:-") + "…"
+    return "\n".join(parts)
 
 
 def node_size(weight: float) -> float:
@@ -106,53 +141,64 @@ def kind_colours(view: ViewGraph) -> dict[tuple[str, str], str]:
     return colours
 
 
-def _vis_node(node: Node, colour: str) -> dict[str, object]:
-    vis: dict[str, object] = {
-        "label": short(node.label) if node.show_label else "",
+def _vis_node(node: Node, colour: str, kind: str, placed: bool) -> dict[str, object]:
+    size = node_size(node.weight) * (0.6 if node.group == "statement" else 1.0)
+    if placed:
+        size = min(max(size, PLACED_SIZE[0]), PLACED_SIZE[1])
+    label = (wrapped(node.label) if placed else short(node.label)) if node.show_label else ""
+    return {
+        "label": label,
         "full": node.label,
         "group_name": node.group,
-        "kind": node.kind,
+        "kind": kind,
         "info": node.info,
         "shape": GROUP_SHAPES.get(node.group, "dot"),
-        "size": node_size(node.weight) * (0.6 if node.group == "statement" else 1.0),
+        "size": size,
         "color": {"background": colour, "border": _darker(colour),
                   "highlight": {"background": colour, "border": "#000000"},
                   "hover": {"background": colour, "border": "#000000"}},
     }
-    return vis
 
 
 def _vis_edge(index: int, edge: Edge, directed: bool) -> dict[str, object]:
     colour, dashes, _ = RELATION_STYLES.get(edge.relation, ("#9e9e9e", False, edge.relation))
     strong = edge.relation in ("support", "attack") or not directed  # arguments, actor ties
-    dashes = dashes and directed
     return {
         "id": f"e{index}", "from": edge.source, "to": edge.target, "relation": edge.relation,
-        "label_text": edge.label, "label": edge.label, "info": edge.info,
+        "label_text": edge.label, "label": "", "info": edge.info,
         "color": {"color": colour, "highlight": _darker(colour, 0.8), "hover": _darker(colour, 0.8),
                   "opacity": 1.0 if strong else 0.75},
-        "dashes": dashes, "width": edge.width * (1.5 if not directed else 1.0),
+        "dashes": [8, 6] if dashes and (directed or edge.relation == "conflict") else False,
+        "width": edge.width * (1.5 if not directed else 1.0),
         "arrows": {"to": {"enabled": directed, "scaleFactor": 0.7 if strong else 0.45}},
     }
 
 
+def iterations(nodes: int) -> int:
+    """How many layout iterations the browser runs for a force-laid view of ``nodes`` nodes."""
+    return max(MIN_ITERATIONS, min(MAX_ITERATIONS, FORCE_BUDGET // max(1, nodes)))
+
+
 def options(view: ViewGraph) -> dict[str, object]:
-    """vis-network options: pyvis's ForceAtlas2 settings, stabilisation bounded to a fixed number
-    of iterations (fewer for big graphs), straight edges; the page then switches physics off."""
+    """vis-network options. Placed views (layered, clustered) arrive with positions and no
+    physics; force-laid views settle with pyvis's ForceAtlas2 settings for :func:`iterations`
+    steps, straight edges, then the page switches physics off."""
     big = len(view.nodes) >= BIG_GRAPH_NODES
+    placed = view.layout != "force"
     net = Network(directed=view.name not in UNDIRECTED_VIEWS)
     net.force_atlas_2based(gravity=-70, central_gravity=0.012, spring_length=110, spring_strength=0.06,
                            damping=0.5, overlap=0.6)
     opts = json.loads(net.options.to_json())
     physics = opts["physics"]
-    physics["enabled"] = True
+    physics["enabled"] = not placed
     physics["minVelocity"] = 1.0
-    physics["stabilization"] = {"enabled": True, "iterations": 200 if big else 400,
+    physics["stabilization"] = {"enabled": not placed, "iterations": iterations(len(view.nodes)),
                                 "updateInterval": 50, "fit": True}
     opts["edges"] = {"smooth": False, "selectionWidth": 2, "hoverWidth": 0.5}
     opts["nodes"] = {"borderWidth": 1.5,
-                     "font": {"size": 13, "face": "DejaVu Sans, Arial, sans-serif", "color": "#263238",
-                              "strokeWidth": 3, "strokeColor": "#ffffff"}}
+                     "font": {"size": LABEL_FONT if placed else 13, "face": "DejaVu Sans, Arial, sans-serif",
+                              "color": "#263238", "strokeWidth": 3, "strokeColor": "#ffffff",
+                              "background": "rgba(255,255,255,0.8)"}}
     opts["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                            "navigationButtons": False, "keyboard": {"enabled": True, "bindToWindow": False},
                            "multiselect": True}
@@ -160,45 +206,110 @@ def options(view: ViewGraph) -> dict[str, object]:
     return opts
 
 
+def _positions(view: ViewGraph) -> tuple[dict[str, layout.Position], list[dict[str, object]]]:
+    """Node positions of a placed view, and the headings drawn on its canvas."""
+    def weight(node_id: str) -> float:
+        return view.nodes[node_id].weight
+
+    if view.layout == "layered":
+        pos, loners, heading = layout.layered(view.nodes, ((e.source, e.target) for e in view.edges),
+                                              lambda n: view.nodes[n].show_label, weight)
+        headings: list[dict[str, object]] = []
+        if heading is not None and len(loners) < len(view.nodes):
+            headings.append({"x": heading[0], "y": heading[1],
+                             "text": f"Linked to nothing else ({len(loners)})"})
+        return pos, headings
+    if view.layout == "clustered":
+        groups = layout.groups_by(view.nodes, {n.id: n.side for n in view.nodes.values() if n.side})
+        pos = layout.clustered(groups, weight)
+        headings = []
+        for group in groups:
+            side = view.nodes[group[0]].side
+            xs = [pos[n][0] for n in group]
+            top = min(pos[n][1] for n in group)
+            headings.append({"x": (min(xs) + max(xs)) / 2, "y": top - layout.CELL_HEIGHT * 0.45,
+                             "text": f"Side {side}" if side else "No side"})
+        return pos, headings
+    return {}, []
+
+
+def _side_colour(side: int | None) -> str:
+    return COALITION_COLOURS[((side or 1) - 1) % len(COALITION_COLOURS)] if side else OTHER_PALETTE[0]
+
+
+def _labels_on_hover(view: ViewGraph, vis_nodes: list[dict[str, object]]) -> None:
+    """Past :data:`HOVER_LABELS_FROM` nodes, keep canvas labels for the heaviest only."""
+    if view.layout != "force" or len(vis_nodes) < HOVER_LABELS_FROM:
+        return
+    heaviest = sorted(view.nodes.values(), key=lambda n: (-n.weight, n.id))[:SHOWN_LABELS]
+    keep = {n.id for n in heaviest}
+    for vis in vis_nodes:
+        if vis["id"] not in keep and vis["label"]:
+            vis["hover_label"], vis["label"] = vis["label"], ""
+
+
+def _names(names: list[str], shown: int = 6) -> str:
+    """``names`` as a short list: the first ``shown``, then how many more."""
+    text = ", ".join(names[:shown])
+    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
 def page_data(view: ViewGraph) -> dict[str, object]:
-    """Everything the page needs, as JSON-able data: nodes, edges, legend, options."""
+    """Everything the page needs, as JSON-able data: nodes (with positions in placed views),
+    edges, legend, headings, the default zoom's floor, options."""
     directed = view.name not in UNDIRECTED_VIEWS
+    by_side = view.layout == "clustered"
     colours = kind_colours(view)
+    pos, headings = _positions(view)
     net = Network(directed=directed)
     ordered = sorted(view.nodes.values(), key=lambda n: (GROUP_ORDER.index(n.group)
                                                         if n.group in GROUP_ORDER else 99, n.kind, n.id))
     for node in ordered:
-        extra = _vis_node(node, colours[(node.group, node.kind)])
+        kind = (f"Side {node.side}" if node.side else "No side") if by_side else node.kind
+        colour = _side_colour(node.side) if by_side else colours[(node.group, node.kind)]
+        extra = _vis_node(node, colour, kind, bool(pos))
+        if node.id in pos:
+            extra["x"], extra["y"] = (round(c, 1) for c in pos[node.id])
         net.add_node(node.id, **extra)
         net.node_map[node.id]["label"] = extra["label"]  # pyvis puts the id where a label is empty
     # pyvis's add_edge scans every edge already added (quadratic): append the dicts directly.
     net.edges.extend(_vis_edge(i, e, directed) for i, e in enumerate(view.edges))
-    kinds = Counter((n.group, n.kind) for n in view.nodes.values())
-    legend_nodes = [{"group": g, "kind": k, "shape": GROUP_SHAPES.get(g, "dot"), "color": colours[(g, k)],
-                     "count": kinds[(g, k)]}
-                    for g, k in sorted(kinds, key=lambda gk: (GROUP_ORDER.index(gk[0])
-                                                              if gk[0] in GROUP_ORDER else 99, gk[1]))]
+    _labels_on_hover(view, net.nodes)
+    if by_side:
+        counts = Counter(n.side for n in view.nodes.values())
+        legend_nodes = [{"group": "side", "kind": f"Side {s}" if s else "No side", "shape": "dot",
+                         "color": _side_colour(s), "count": counts[s],
+                         "title": _names(view.sides[s - 1] if s and s <= len(view.sides) else [])}
+                        for s in sorted(counts, key=lambda s: (s is None, s or 0))]
+    else:
+        kinds = Counter((n.group, n.kind) for n in view.nodes.values())
+        legend_nodes = [{"group": g, "kind": k, "shape": GROUP_SHAPES.get(g, "dot"), "color": colours[(g, k)],
+                         "count": kinds[(g, k)]}
+                        for g, k in sorted(kinds, key=lambda gk: (GROUP_ORDER.index(gk[0])
+                                                                  if gk[0] in GROUP_ORDER else 99, gk[1]))]
     relations = Counter(e.relation for e in view.edges)
     legend_edges = [{"relation": r, "label": RELATION_STYLES.get(r, ("", False, r))[2],
                      "color": RELATION_STYLES.get(r, ("#9e9e9e", False, r))[0],
                      "dashes": RELATION_STYLES.get(r, ("", False, r))[1], "count": relations[r]}
                     for r in sorted(relations, key=lambda r: (list(RELATION_STYLES).index(r)
                                                               if r in RELATION_STYLES else 99, r))]
-    for vis_edge in net.edges:
-        vis_edge["label"] = ""  # edge words live in the tooltip and legend, not on the canvas
+    groups = Counter(n.group for n in view.nodes.values())
     return {
-        "name": view.name, "title": view.title, "description": view.description,
-        "nodes": net.nodes, "edges": net.edges,
-        "legend": {"nodes": legend_nodes, "edges": legend_edges},
+        "name": view.name, "title": view.title, "description": view.description, "layout": view.layout,
+        "nodes": net.nodes, "edges": net.edges, "headings": headings,
+        "min_scale": math.ceil(READABLE_PX / LABEL_FONT * 1e4) / 1e4 if pos else None,
+        "slot": layout.SLOT_WIDTH,
+        "legend": {"nodes": legend_nodes, "edges": legend_edges,
+                   "groups": [{"group": g, "count": groups[g]}
+                              for g in sorted(groups, key=lambda g: GROUP_ORDER.index(g)
+                                              if g in GROUP_ORDER else 99)]},
         "options": options(view),
     }
 
 
 def script_json(data: object) -> str:
     """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` survives as itself."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return json_text(data, indent=None)
 
 
 def render(view: ViewGraph) -> str:

@@ -47,6 +47,9 @@ PAGE = """<!DOCTYPE html>
   .legend-item .swatch {{ width: 18px; text-align: center; font-size: 16px; line-height: 16px; }}
   .legend-item .line {{ width: 22px; height: 0; border-top-width: 3px; }}
   .legend-item .count {{ margin-left: auto; color: #78909c; }}
+  .legend-item .members {{ display: block; color: #607d8b; font-size: 11px; }}
+  #kg-groups label {{ display: flex; align-items: center; gap: 6px; padding: 2px 4px; cursor: pointer; }}
+  #kg-groups label .count {{ margin-left: auto; color: #78909c; }}
   .hint {{ color: #78909c; font-size: 11px; margin: 4px 0; }}
   #kg-details {{ max-height: 38vh; overflow-y: auto; }}
   #kg-details .row, .kg-tip .row {{ margin: 2px 0; line-height: 1.35; }}
@@ -72,6 +75,8 @@ PAGE = """<!DOCTYPE html>
     <p class="about" id="kg-about"></p>
     <h2>Details</h2>
     <div id="kg-details"><div class="hint">Hover for a tooltip; click a node or link for details.</div></div>
+    <h2 id="kg-groups-heading">Show</h2>
+    <div id="kg-groups"></div>
     <h2>Nodes</h2>
     <div id="kg-legend-nodes"></div>
     <div class="hint">Shape: what it is; colour: its kind; size: how much rests on it.
@@ -123,6 +128,18 @@ PAGE = """<!DOCTYPE html>
   window.kgViz = {{network: network, nodes: nodes, edges: edges, view: view, state: state}};
 
   const status = document.getElementById("kg-status");
+  // Placed views open at the fitted zoom, but never so far out that a label drops below
+  // view.min_scale x its font size: then they open at the top left (the main argument).
+  function defaultZoom() {{
+    network.fit({{animation: false}});
+    if (!view.min_scale || network.getScale() >= view.min_scale) return;
+    const xs = view.nodes.map(n => n.x).concat(view.headings.map(h => h.x));
+    const ys = view.nodes.map(n => n.y).concat(view.headings.map(h => h.y));
+    const scale = view.min_scale, margin = 30, half = view.slot / 2;
+    network.moveTo({{scale: scale, animation: false, position: {{
+      x: Math.min(...xs) - half + (container.clientWidth / 2 - margin) / scale,
+      y: Math.min(...ys) - 40 + (container.clientHeight / 2 - margin) / scale}}}});
+  }}
   function settle() {{
     if (state.settled) return;
     network.setOptions({{physics: {{enabled: false}}}});
@@ -130,13 +147,42 @@ PAGE = """<!DOCTYPE html>
     document.body.dataset.settled = "true";
     status.textContent = "layout settled";
   }}
-  if (view.options.physics && view.options.physics.enabled) {{
-    status.textContent = "laying out\\u2026";
-    network.on("stabilizationProgress", p => {{ state.stabilizationIterations = p.iterations; }});
-    network.once("stabilizationIterationsDone", () => {{ settle(); network.fit(); }});
-  }} else {{
-    network.once("afterDrawing", settle);
+  // Force-laid views: once settled and fitted, labels grow so they read at >= 12 px on screen.
+  function readableLabels() {{
+    const size = Math.max(view.options.nodes.font.size, Math.ceil(12.5 / network.getScale()));
+    nodes.update(view.nodes.map(n => ({{id: n.id, font: {{size: size}}}})));
   }}
+  if (view.options.physics && view.options.physics.enabled) {{
+    status.textContent = "laying out\u2026";
+    network.on("stabilizationProgress", p => {{ state.stabilizationIterations = p.iterations; }});
+    network.once("stabilizationIterationsDone", () => {{ settle(); network.fit(); readableLabels(); }});
+  }} else {{
+    network.once("afterDrawing", () => {{ defaultZoom(); settle(); }});
+  }}
+  // Headings on the canvas (the sides of the actors view, the block of unlinked claims).
+  network.on("afterDrawing", ctx => {{
+    ctx.save();
+    ctx.font = "bold 17px DejaVu Sans, Arial, sans-serif";
+    ctx.fillStyle = "#455a64";
+    ctx.textAlign = "center";
+    for (const h of view.headings) ctx.fillText(h.text, h.x, h.y);
+    ctx.restore();
+  }});
+  // Big force-laid views label their heaviest nodes; the others show a label under the mouse.
+  let hovered = null;
+  function hideHoverLabel() {{
+    if (hovered !== null) nodes.update({{id: hovered, label: ""}});
+    hovered = null;
+  }}
+  network.on("hoverNode", params => {{
+    const n = nodes.get(params.node);
+    if (!n || !n.hover_label) return;
+    hideHoverLabel();
+    hovered = n.id;
+    nodes.update({{id: n.id, label: n.hover_label}});
+  }});
+  network.on("blurNode", hideHoverLabel);
+  container.addEventListener("mouseleave", hideHoverLabel);
 
   // Details panel: the same facts as the tooltip, kept while you read.
   const details = document.getElementById("kg-details");
@@ -148,18 +194,49 @@ PAGE = """<!DOCTYPE html>
     else if (params.edges.length) {{ const e = edges.get(params.edges[0]); show(e.label_text, e.info); }}
   }});
 
-  // Legend: one entry per node kind and per link relation; clicking hides or shows them.
-  const hiddenKinds = new Set(), hiddenRelations = new Set();
+  // Legend: one entry per node kind (or side) and per link relation; clicking hides or shows
+  // them. "Show" hides or shows whole groups; a big full view opens with statements and sources
+  // hidden (tick them to see them).
+  const hiddenKinds = new Set(), hiddenRelations = new Set(), hiddenGroups = new Set();
+  if (view.name === "full" && view.nodes.length > 400) {{
+    hiddenGroups.add("statement");
+    hiddenGroups.add("source");
+  }}
   function applyFilters() {{
-    nodes.update(view.nodes.map(n => ({{id: n.id, hidden: hiddenKinds.has(n.kind)}})));
+    nodes.update(view.nodes.map(n => ({{id: n.id,
+        hidden: hiddenKinds.has(n.kind) || hiddenGroups.has(n.group_name)}})));
     edges.update(view.edges.map(e => ({{id: e.id, hidden: hiddenRelations.has(e.relation)}})));
   }}
+  const groupBox = document.getElementById("kg-groups");
+  const GROUP_WORDS = {{person: "People", organisation: "Organisations", claim: "Claims",
+                       statement: "Statements", evidence: "Evidence", source: "Sources"}};
+  for (const entry of view.legend.groups) {{
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = !hiddenGroups.has(entry.group);
+    box.dataset.group = entry.group;
+    box.addEventListener("change", () => {{
+      if (box.checked) hiddenGroups.delete(entry.group); else hiddenGroups.add(entry.group);
+      applyFilters();
+    }});
+    label.append(box, el("span", "name", GROUP_WORDS[entry.group] || entry.group),
+                 el("span", "count", String(entry.count)));
+    groupBox.appendChild(label);
+  }}
+  if (view.legend.groups.length < 2) {{
+    groupBox.style.display = "none";
+    document.getElementById("kg-groups-heading").style.display = "none";
+  }}
+  if (hiddenGroups.size) applyFilters();
   const nodeLegend = document.getElementById("kg-legend-nodes");
   for (const entry of view.legend.nodes) {{
     const item = el("div", "legend-item");
-    const swatch = el("span", "swatch", SYMBOLS[entry.shape] || "\\u25cf");
+    const swatch = el("span", "swatch", SYMBOLS[entry.shape] || "\u25cf");
     swatch.style.color = entry.color;
-    item.append(swatch, el("span", "name", entry.kind), el("span", "count", String(entry.count)));
+    const name = el("span", "name", entry.kind);
+    if (entry.title) name.appendChild(el("span", "members", entry.title));
+    item.append(swatch, name, el("span", "count", String(entry.count)));
     item.dataset.kind = entry.kind;
     item.addEventListener("click", () => {{
       if (hiddenKinds.has(entry.kind)) hiddenKinds.delete(entry.kind); else hiddenKinds.add(entry.kind);

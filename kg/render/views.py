@@ -12,10 +12,7 @@ The page itself (pyvis data, the HTML template, offline scripts) is :mod:`kg.ren
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -47,6 +44,7 @@ class Node:
     info: Info = field(default_factory=list)
     weight: float = 0.0
     show_label: bool = True
+    side: int | None = None  # the actor's coalition (actors view)
 
 
 @dataclass
@@ -73,6 +71,10 @@ class ViewGraph:
     # every kind the graph's ontology names, per group: colours follow this order, so a kind
     # keeps its colour from one view to the next
     kinds: dict[str, list[str]] = field(default_factory=dict)
+    # how the page places nodes: "force" (the browser settles them), "layered" (conclusions
+    # above premises) or "clustered" (actors by side); see kg.render.layout
+    layout: str = "force"
+    sides: list[list[str]] = field(default_factory=list)  # actors view: labels of side 1, 2...
 
     def add(self, node: Node) -> Node:
         """Add ``node`` unless a node with its id is there; return the one kept."""
@@ -209,7 +211,8 @@ def arguments_view(store: Store) -> ViewGraph:
     """Claims and evidence, linked by support (green) and attack (red) arrows."""
     view = ViewGraph("arguments", "Arguments: what supports and what attacks each claim",
                      "Claims and evidence; green arrows support, red arrows attack, each pointing at "
-                     "what is supported or attacked. Size: how much rests on a node.")
+                     "what is supported or attacked, conclusions above their premises. Size: how much "
+                     "rests on a node.", layout="layered")
     for row in _node_rows(store, ("claim", "evidence")):
         view.add(_node(row))
     view.edges.extend(_link_edges(store))
@@ -218,49 +221,60 @@ def arguments_view(store: Store) -> ViewGraph:
     return view
 
 
-def actors_view(store: Store) -> ViewGraph:
-    """Actors who made statements, linked when they agree (same stance on a claim) or disagree
-    (opposite stances); an edge's width is the number of claims behind it."""
-    view = ViewGraph("actors", "Actors: who agrees and who disagrees",
-                     "Actors who made statements; green lines join actors who take the same stance on "
-                     "a claim, red lines actors who take opposite stances. Size: statements made.")
-    rows = runner.run(store, "viz-actor-stances").values()
-    statements: dict[str, int] = defaultdict(int)
-    stances: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    claim_labels: dict[str, str] = {}
-    for row in rows:
-        actor, claim = _text(row["actor"]), _text(row["claim"])
-        statements[actor] += runner.count(row["statements"])
-        stances[claim][_text(row["stance"])].add(actor)
-        claim_labels[claim] = _text(row["claimLabel"])
-    for row in _node_rows(store, ("person", "organisation")):
-        if row["node"] in statements:
-            node = view.add(_node(row))
-            node.weight = statements[row["node"]]
-            node.info.append(("statements", str(statements[row["node"]])))
-    pairs: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for claim, by_stance in stances.items():
-        for actors in by_stance.values():
-            for a, b in itertools.combinations(sorted(actors), 2):
-                pairs[(a, b, "agree")].append(claim_labels[claim])
-        for a, b in _opposed(by_stance):
-            first, second = sorted((a, b))
-            pairs[(first, second, "disagree")].append(claim_labels[claim])
-    for (a, b, relation), claims in sorted(pairs.items()):
-        verb = "agree on" if relation == "agree" else "disagree on"
-        info = [("actors", f"{view.nodes[a].label} and {view.nodes[b].label}"),
-                (verb, "; ".join(sorted(claims)))]
-        view.edges.append(Edge(a, b, relation, f"{verb} {len(claims)} claim(s)", info,
-                               width=1.0 + 1.5 * math.log2(len(claims))))
+def actors_view(store: Store, seed: int = 0) -> ViewGraph:
+    """Actors who made statements, coloured by their side (the argument-aware coalitions of
+    ``kg analyze``, :func:`kg.analysis.signed.structure`) and tied as that analysis ties them:
+    congruence (they take the same side, directly or through support/attack links) and conflict
+    (opposite sides); an edge's width grows with the weight of the tie."""
+    from kg.analysis import discourse, signed
+
+    view = ViewGraph("actors", "Actors: who sides with whom",
+                     "Actors who made statements, coloured by side (the coalitions of 'kg analyze'); "
+                     "green lines: congruence (the same stance on a claim, or on claims that support "
+                     "each other), red dashed lines: conflict. Size: statements made.", layout="clustered")
+    rows = discourse.statement_rows(store, "person")
+    table = signed.table_from_rows(rows)
+    structure = signed.structure(table, signed.load_links(store), seed)
+    claim_label = dict(zip(table.claim_ids, table.claim_labels, strict=True))
+    side = {actor: i + 1 for i, group in enumerate(structure.coalitions) for actor in group}
+    by_id = {_text(row["id"]): row for row in _node_rows(store, ("person", "organisation"))}
+    iri: dict[str, str] = {}
+    for actor, data in structure.graph.nodes(data=True):
+        if actor not in by_id:
+            continue
+        node = view.add(_node(by_id[actor]))
+        iri[actor] = node.id
+        node.weight = data["statements"]
+        node.side = side.get(actor)
+        node.info.append(("statements", str(data["statements"])))
+        if node.side is not None:
+            node.info.append(("side", str(node.side)))
+    view.sides = [[view.nodes[iri[a]].label for a in group if a in iri] for group in structure.coalitions]
+    top = max((abs(d["weight"]) for _, _, d in structure.graph.edges(data=True)), default=1.0) or 1.0
+    for a, b, data in sorted(structure.graph.edges(data=True)):
+        if a not in iri or b not in iri:
+            continue
+        weight = float(data["weight"])
+        relation = "congruence" if weight > 0 else "conflict"
+        behind = (structure.via or {}).get((min(a, b), max(a, b)), [])
+        info: Info = [("actors", f"{view.nodes[iri[a]].label} and {view.nodes[iri[b]].label}"),
+                      ("tie", f"{weight:+g} (congruence {data['congruence']:g}, "
+                              f"conflict {data['conflict']:g})")]
+        info += [("because", _because(entry, claim_label)) for entry in behind]
+        view.edges.append(Edge(iri[min(a, b)], iri[max(a, b)], relation, f"{relation} {weight:+g}", info,
+                               width=round(1.0 + 4.0 * abs(weight) / top, 2)))
     return view
 
 
-def _opposed(by_stance: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
-    for s1, s2 in itertools.combinations(sorted(by_stance), 2):
-        for a in by_stance[s1]:
-            for b in by_stance[s2]:
-                if a != b:
-                    yield a, b
+def _because(entry: dict, claim_label: dict[str, str]) -> str:
+    """One claim or link behind an actor tie, in words (from :func:`kg.analysis.signed.via`)."""
+    def name(claim: str) -> str:
+        return f"“{claim_label.get(claim, claim)}”"
+
+    if "claim" in entry:
+        return f"both on {name(entry['claim'])} ({entry['weight']:+g})"
+    verb = "supports" if entry["polarity"] == "support" else "attacks"
+    return f"{name(entry['premise'])} {verb} {name(entry['conclusion'])} ({entry['weight']:+g})"
 
 
 def claim_view(store: Store, claim: URIRef, depth: int = 3) -> ViewGraph:
@@ -278,7 +292,8 @@ def claim_view(store: Store, claim: URIRef, depth: int = 3) -> ViewGraph:
     statements = {r["id"]: iri for iri, r in rows.items() if r["group"] == "statement"}
     view = ViewGraph("claim", f"Evidence for: {rows[root]['label']}",
                      f"The claim, the statements on it, and what supports (green) or attacks (red) it, "
-                     f"{depth} level(s) deep, as 'kg trace' finds it. Size: how much rests on a node.")
+                     f"{depth} level(s) deep, as 'kg trace' finds it. Size: how much rests on a node.",
+                     layout="layered")
     view.add(_node(rows[root]))
     for edge in tree_edges(trace(store, claim, depth)["claim"], statements):
         for end in (edge.source, edge.target):

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import h11
 import uvicorn
@@ -239,15 +239,30 @@ class TokenGuard:
     * the token, compared in constant time, comes as ``Authorization: Bearer T``, an
       ``X-Kg-Token: T`` header, or the ``kg_token`` cookie; the cookie is set (HttpOnly,
       SameSite=Strict) by a first visit to any page with ``?token=T``, which then redirects to
-      the same page without the token in its address. No token or a wrong one: 401.
+      the same page without the token in its address. No token or a wrong one: 401 (or
+      ``refused``: a server may answer 403, as the browser coder does);
+    * with ``writes_need_origin``, a write (any method but GET, HEAD, OPTIONS) must also say
+      where it comes from, by an Origin or else a Referer of one of ``hosts``: 403 otherwise.
     """
 
     COOKIE = "kg_token"
+    READS = ("GET", "HEAD", "OPTIONS")
 
-    def __init__(self, app: ASGIApp, token: str, hosts: Sequence[str]) -> None:
+    def __init__(self, app: ASGIApp, token: str, hosts: Sequence[str], refused: int = 401,
+                 writes_need_origin: bool = False) -> None:
         if len(token) < 16:
             raise KgError("an access token needs at least 16 characters (use new_token())")
         self.app, self.token, self.hosts = app, token, {h.lower() for h in hosts}
+        self.refused, self.writes_need_origin = refused, writes_need_origin
+
+    def _same_origin(self, request: Request) -> bool:
+        """Whether a write names one of :attr:`hosts` as its Origin, or else its Referer."""
+        allowed = {f"http://{h}" for h in self.hosts}
+        origin = request.headers.get("origin")
+        if origin is not None:
+            return origin.lower() in allowed
+        referer = urlsplit(request.headers.get("referer", ""))
+        return f"{referer.scheme}://{referer.netloc}".lower() in allowed
 
     def _matches(self, given: str | None) -> bool:
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
@@ -267,6 +282,10 @@ class TokenGuard:
         if origin is not None and origin.lower() not in {f"http://{h}" for h in self.hosts}:
             await error_response(403, "requests from other sites are refused", accept)(scope, receive, send)
             return
+        if self.writes_need_origin and scope["method"] not in self.READS and not self._same_origin(request):
+            await error_response(403, "a write must come from this server's own page (Origin or Referer)",
+                                 accept)(scope, receive, send)
+            return
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         if self._matches(query.get("token")) and scope["method"] in ("GET", "HEAD"):
             rest = urlencode([(k, v) for k, v in parse_qsl(scope["query_string"].decode("latin-1"),
@@ -279,8 +298,8 @@ class TokenGuard:
         given = (auth[7:] if auth.lower().startswith("bearer ") else None) \
             or request.headers.get("x-kg-token") or _cookie(request.headers.get("cookie", ""), self.COOKIE)
         if not self._matches(given):
-            await error_response(401, "this server needs its access token (see the address it printed)",
-                                 accept)(scope, receive, send)
+            await error_response(self.refused, "this server needs its access token (see the address it "
+                                 "printed)", accept)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

@@ -8,9 +8,11 @@ of a store: begin (``StoreKind.begin``), ``load`` the data, let the build derive
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import cast, overload
@@ -25,23 +27,44 @@ Term = Identifier
 # A pyoxigraph term, as its query solutions, triples and quads hold them.
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
-@dataclass
 class Result:
-    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT."""
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT.
 
-    kind: str  # "select", "ask" or "graph"
-    vars: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: Graph | None = None
+    An engine may hand its own terms (``raw``, pyoxigraph's) instead of rdflib rows: they become
+    rdflib terms only if ``rows`` is read, and :meth:`python_rows` turns them into Python values
+    directly. Making an rdflib ``Literal`` parses its lexical form, and was half the time of a
+    trace's queries at 1M triples."""
+
+    def __init__(self, kind: str, vars: list[str] | None = None,
+                 rows: list[tuple[Term | None, ...]] | None = None, boolean: bool | None = None,
+                 graph: Graph | None = None, raw: list[tuple[OxTerm | None, ...]] | None = None):
+        self.kind = kind  # "select", "ask" or "graph"
+        self.vars = vars or []
+        self._rows = rows
+        self._raw = raw
+        self.boolean = boolean
+        self.graph = graph
+
+    @property
+    def rows(self) -> list[tuple[Term | None, ...]]:
+        """The rows as rdflib terms (``None`` where a variable is unbound)."""
+        if self._rows is None:
+            self._rows = [tuple(from_oxigraph(t) for t in row) for row in self._raw or []]
+        return self._rows
 
     def dicts(self) -> list[dict[str, Term | None]]:
         """The rows as ``{variable: term}`` mappings."""
         return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
+    def python_rows(self) -> list[tuple[object, ...]]:
+        """The rows with each term as a Python value (see :func:`python`)."""
+        if self._rows is None and self._raw is not None:
+            return [tuple(map(ox_python, row)) for row in self._raw]
+        return [tuple(map(python, row)) for row in self.rows]
+
     def values(self) -> list[dict[str, object]]:
         """The rows with each term as a Python value (numbers, dates, strings; IRIs as str)."""
-        return [{k: python(v) for k, v in row.items()} for row in self.dicts()]
+        return [dict(zip(self.vars, row, strict=True)) for row in self.python_rows()]
 
 
 def python(term: Term | None) -> object:
@@ -52,6 +75,42 @@ def python(term: Term | None) -> object:
         value = term.toPython()
         return str(term) if isinstance(value, Literal) else value
     return str(term)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_STRING = _XSD + "string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_DIGITS = re.compile(r"[+-]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def ox_python(term: OxTerm | None) -> object:
+    """A pyoxigraph term as the Python value :func:`python` gives for its rdflib term, without
+    making the rdflib term: strings, integers, decimals and dates directly; anything else (and
+    any lexical form these patterns do not take) through rdflib, so the two always agree."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        text = term.value
+        if datatype in (_STRING, _LANG_STRING):
+            return text
+        if datatype in _INTEGERS and _DIGITS.fullmatch(text):
+            return int(text)
+        if datatype == _XSD + "decimal" and _DECIMAL.fullmatch(text):
+            return Decimal(text)
+        if datatype == _XSD + "date" and _DATE.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass
+    return python(from_oxigraph(term))
 
 
 @overload

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
-from kg.stores.base import Result, Store, StoreBuild, from_oxigraph, graph_of, serialized, to_oxigraph
+from kg.stores.base import Result, Store, StoreBuild, graph_of, serialized, to_oxigraph
 from kg.stores.formats import EXPORT_FORMATS
 from kg.stores.locks import FileLock, build_lock, pin_path
 
@@ -77,8 +77,8 @@ class OxigraphStore(Store):
                 return Result("ask", boolean=bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 names = [v.value for v in answer.variables]
-                rows = [tuple(from_oxigraph(sol[name]) for name in names) for sol in answer]
-                return Result("select", names, rows)
+                raw = [tuple(sol[name] for name in names) for sol in answer]
+                return Result("select", names, raw=raw)
             return Result("graph", graph=graph_of(answer))
         except SyntaxError as exc:
             raise KgError(f"bad SPARQL: {exc}") from exc

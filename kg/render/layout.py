@@ -1,0 +1,190 @@
+"""Where each node of a view sits: computed here, in Python, so a page draws at once.
+
+Two layouts, both deterministic and linear in the size of the view (a 2,000-node view takes
+milliseconds, where a force layout in the browser took seconds to settle):
+
+* :func:`layered` draws an argument graph top-down: every conclusion above its premises, each
+  weakly connected argument beside the next (largest first), nodes on a level ordered to keep
+  arrows short (barycentre sweeps), and the nodes linked to nothing grouped in a block to the
+  right under a heading. Cycles (A supports B supports A) share a level.
+* :func:`clustered` draws actors by coalition: each side a ring of its members (most active at
+  the top), the largest side first and the others beside it, so congruence ties stay inside a
+  ring and conflict ties run across.
+
+Sizes are in the page's canvas pixels. A labelled node takes :data:`SLOT_WIDTH` × :data:`ROW_HEIGHT`,
+wide and tall enough for its shape and a label wrapped to :data:`LABEL_WIDTH` pixels in at most
+three lines, so labels never overlap; an unlabelled node (a statement) takes a narrow slot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import networkx as nx
+
+Position = tuple[float, float]
+
+LABEL_WIDTH = 150  # px: labels are wrapped to lines of about this width (LINE_CHARS characters)
+SLOT_WIDTH = 185  # px between the centres of two labelled nodes on a level
+SMALL_SLOT = 34  # px for a node drawn without a label
+ROW_HEIGHT = 150  # px between levels: shape (≤ 52 px) + three lines of label + a gap
+COMPONENT_GAP = 120  # px between two arguments side by side
+CELL_HEIGHT = 125  # px between two rows of actors in a side's block
+BLOCK_GAP = 110  # px between two sides' blocks
+RING_MAX = 40  # a side of more actors is drawn as a disc, not a ring
+SWEEPS = 4
+
+
+def _levels(graph: nx.DiGraph) -> dict[str, int]:
+    """Level of each node: 0 for a node pointing at nothing (a conclusion), else one more than
+    the deepest level it points at. Nodes of one cycle share a level."""
+    condensed = nx.condensation(graph)
+    level: dict[int, int] = {}
+    for comp in reversed(list(nx.topological_sort(condensed))):
+        targets = [level[t] for t in condensed.successors(comp)]
+        level[comp] = 1 + max(targets) if targets else 0
+    mapping = condensed.graph["mapping"]
+    return {node: level[mapping[node]] for node in graph}
+
+
+def _order(graph: nx.DiGraph, level: dict[str, int], rank: Callable[[str], tuple]) -> list[list[str]]:
+    """Nodes of each level, ordered so edges cross little: first by ``rank`` (heaviest first),
+    then by the mean position of their neighbours on adjacent levels, sweeping down and up."""
+    depth = max(level.values(), default=0)
+    rows: list[list[str]] = [[] for _ in range(depth + 1)]
+    for node in sorted(graph, key=rank):
+        rows[level[node]].append(node)
+    undirected = graph.to_undirected(as_view=True)
+    for sweep in range(SWEEPS):
+        down = sweep % 2 == 0
+        span = range(1, depth + 1) if down else range(depth - 1, -1, -1)
+        for i in span:
+            ref = rows[i - 1] if down else rows[i + 1]
+            where = {n: k for k, n in enumerate(ref)}
+            current = {n: k for k, n in enumerate(rows[i])}
+
+            def centre(node: str, where: dict[str, int] = where, current: dict[str, int] = current) -> float:
+                near = [where[m] for m in undirected[node] if m in where]
+                return sum(near) / len(near) if near else current[node] * len(where) / max(1, len(current))
+
+            rows[i].sort(key=lambda n: (centre(n), current[n]))
+    return rows
+
+
+def _place_rows(rows: Sequence[Sequence[str]], width: Callable[[str], float], left: float
+                ) -> tuple[dict[str, Position], float]:
+    """Centre each level's nodes on a common axis; returns positions and the block's width."""
+    widths = [sum(width(n) for n in row) for row in rows]
+    block = max(widths, default=0.0)
+    pos: dict[str, Position] = {}
+    for i, row in enumerate(rows):
+        x = left + (block - widths[i]) / 2
+        for node in row:
+            pos[node] = (x + width(node) / 2, i * ROW_HEIGHT)
+            x += width(node)
+    return pos, block
+
+
+def layered(nodes: Iterable[str], edges: Iterable[tuple[str, str]], labelled: Callable[[str], bool],
+            weight: Callable[[str], float]) -> tuple[dict[str, Position], list[str], Position | None]:
+    """Top-down positions for an argument graph whose ``edges`` run premise → conclusion.
+
+    Returns the positions, the nodes linked to nothing (placed in a block to the right) and
+    where that block's heading goes (``None`` when every node is linked)."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((a, b) for a, b in edges if a != b)
+    loners = sorted((n for n in graph if graph.degree(n) == 0), key=lambda n: (-weight(n), n))
+    linked = graph.subgraph(n for n in graph if graph.degree(n) > 0)
+
+    def rank(node: str) -> tuple:
+        return (-weight(node), node)
+
+    def width(node: str) -> float:
+        return SLOT_WIDTH if labelled(node) else SMALL_SLOT
+
+    components = sorted(nx.weakly_connected_components(linked), key=lambda c: (-len(c), min(c)))
+    blocks = []
+    for component in components:
+        part = linked.subgraph(component)
+        placed, block = _place_rows(_order(part, _levels(part), rank), width, 0.0)
+        height = max(y for _, y in placed.values()) + ROW_HEIGHT
+        blocks.append((placed, block, height))
+    pos = _shelves(blocks)
+    heading: Position | None = None
+    if loners:
+        columns = max(2, math.ceil(math.sqrt(len(loners) / 2)))
+        left = max((x for x, _ in pos.values()), default=-SLOT_WIDTH) + SLOT_WIDTH / 2 + 2 * COMPONENT_GAP
+        heading = (left + columns * SLOT_WIDTH / 2, -ROW_HEIGHT * 0.5)
+        for k, node in enumerate(loners):
+            row, column = divmod(k, columns)
+            pos[node] = (left + (column + 0.5) * SLOT_WIDTH, row * ROW_HEIGHT)
+    return pos, loners, heading
+
+
+def _shelves(blocks: Sequence[tuple[dict[str, Position], float, float]]) -> dict[str, Position]:
+    """Blocks (positions from 0, width, height) packed left to right in rows about
+    ``sqrt(1.6 × area)`` wide (a screen's proportions), largest first, as they come."""
+    area = sum(w * h for _, w, h in blocks)
+    row_width = max(max((w for _, w, _ in blocks), default=0.0), math.sqrt(1.6 * area))
+    pos: dict[str, Position] = {}
+    x = y = row_height = 0.0
+    for placed, block_width, height in blocks:
+        if x > 0 and x + block_width > row_width:
+            x, y, row_height = 0.0, y + row_height + COMPONENT_GAP / 2, 0.0
+        pos.update({n: (x + px, y + py) for n, (px, py) in placed.items()})
+        x += block_width + COMPONENT_GAP
+        row_height = max(row_height, height)
+    return pos
+
+
+def _ring(members: Sequence[str]) -> dict[str, Position]:
+    """Members on a circle, :data:`SLOT_WIDTH` apart along it (a tie is a chord, so it never
+    runs through a third member); past :data:`RING_MAX` members, a sunflower disc instead."""
+    n = len(members)
+    if n == 1:
+        return {members[0]: (0.0, 0.0)}
+    if n <= RING_MAX:
+        radius = max(SLOT_WIDTH / 2, SLOT_WIDTH / (2 * math.sin(math.pi / n)))
+        return {node: (radius * math.sin(2 * math.pi * k / n), -radius * math.cos(2 * math.pi * k / n))
+                for k, node in enumerate(members)}
+    golden = math.pi * (3 - math.sqrt(5))
+    step = SLOT_WIDTH * 0.6
+    return {node: (step * math.sqrt(k) * math.cos(k * golden), step * math.sqrt(k) * math.sin(k * golden))
+            for k, node in enumerate(members)}
+
+
+def clustered(groups: Sequence[Sequence[str]], weight: Callable[[str], float]) -> dict[str, Position]:
+    """Positions for actors by coalition: each group a ring (:func:`_ring`, heaviest member at the
+    top), the largest group first and the others stacked in columns to its right, each column
+    as tall as the largest group, so conflict ties run across and the picture keeps a screen's
+    proportions."""
+    blocks = []
+    for group in groups:
+        ring = _ring(sorted(group, key=lambda n: (-weight(n), n)))
+        xs, ys = [p[0] for p in ring.values()], [p[1] for p in ring.values()]
+        width = max(xs) - min(xs) + SLOT_WIDTH
+        height = max(ys) - min(ys) + CELL_HEIGHT
+        blocks.append((ring, min(xs) - SLOT_WIDTH / 2, min(ys), width, height))
+    area = sum(b[3] * b[4] for b in blocks)
+    column_height = max(max((b[4] for b in blocks), default=0.0), math.sqrt(area))
+    pos: dict[str, Position] = {}
+    x = y = column_width = 0.0
+    for ring, left, top, width, height in blocks:
+        if y > 0 and y + height > column_height:
+            x, y, column_width = x + column_width + BLOCK_GAP, 0.0, 0.0
+        for node, (dx, dy) in ring.items():
+            pos[node] = (x + dx - left, y + dy - top)
+        y += height + BLOCK_GAP / 2
+        column_width = max(column_width, width)
+    return pos
+
+
+def groups_by(members: Iterable[str], group_of: dict[str, int]) -> list[list[str]]:
+    """``members`` grouped by ``group_of`` (members without a group form one last group)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for node in members:
+        found[group_of.get(node, -1)].append(node)
+    return [sorted(found[g]) for g in sorted(found, key=lambda g: (g < 0, g))]
