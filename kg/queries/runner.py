@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 
 from kg.model.errors import KgError
 from kg.queries.binding import bind, literal, refuse_service
-from kg.queries.catalogue import NamedQuery, named
+from kg.queries.catalogue import NamedQuery, for_engine, named
 from kg.stores.base import Result, Store, Term, python
 
 Query = str | NamedQuery
@@ -41,7 +41,7 @@ def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None 
     if any(not terms for terms in bound.values()):
         empty = next(n for n, t in bound.items() if not t)
         raise KgError(f"?{empty} is bound to no value at all: nothing to ask")
-    text = _query(query).text
+    text = for_engine(_query(query), store.engine_name).text
     _checked(text)
     bound_text = bind(text, bound)
     if limit is not None:
@@ -105,7 +105,7 @@ def rows(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None
 
 def update(store: Store, query: Query) -> None:
     """Run a SPARQL update file (the build's derive steps) on a store being built."""
-    store.update(_query(query).text)
+    store.update(for_engine(_query(query), store.engine_name).text)
 
 
 def resolve_id(store: Store, ident: str, where: str) -> URIRef:

@@ -177,6 +177,9 @@ class Store(ABC):
     # Whether queries may run on several threads at once (Oxigraph and SPARQL servers: yes;
     # an rdflib graph being written to: no). The build runs its checks side by side when so.
     concurrent = False
+    # The engine whose query variants this store runs (kg.queries.catalogue.for_engine), when
+    # it needs its own shapes; None: the named queries as they are.
+    engine_name: str | None = None
 
     @abstractmethod
     def query(self, text: str) -> Result:
