@@ -10,10 +10,12 @@ skipped with a note.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+import queue
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -26,7 +28,32 @@ SETTLED = ("() => Boolean((window.kgViz && window.kgViz.state && window.kgViz.st
 
 def settle(page: Path, limit: float = DEFAULT_LIMIT, chromium: Path = CHROMIUM) -> dict[str, Any]:
     """Open ``page`` in headless Chromium and time it until the layout has settled: a bench
-    step result (``status``, ``seconds``, ``detail``)."""
+    step result (``status``, ``seconds``, ``detail``).
+
+    The browser is driven from a process of its own: playwright's synchronous API refuses to
+    run where an event loop already runs (a test session's browser, say), and the browser's
+    memory is then not counted against any backend's."""
+    context = mp.get_context("spawn")
+    out: mp.Queue = context.Queue()
+    worker = context.Process(target=_report, args=(str(page), limit, str(chromium), out), daemon=True)
+    worker.start()
+    try:
+        return cast(dict[str, Any], out.get(timeout=limit + 60))
+    except queue.Empty:
+        worker.kill()
+        return {"status": "timeout", "seconds": None, "limit": limit,
+                "detail": f"no answer after {limit:g} s"}
+    finally:
+        worker.join(10)
+
+
+def _report(page: str, limit: float, chromium: str, out: mp.Queue) -> None:
+    """Process body: :func:`measure` and put its result on ``out``."""
+    out.put(measure(Path(page), limit, Path(chromium)))
+
+
+def measure(page: Path, limit: float = DEFAULT_LIMIT, chromium: Path = CHROMIUM) -> dict[str, Any]:
+    """:func:`settle`'s measurement, in this process."""
     if not chromium.exists():
         return {"status": "skipped: no Chromium", "seconds": None,
                 "detail": f"{chromium} is missing (Debian's chromium package, or set KG_CHROMIUM)"}
