@@ -99,12 +99,12 @@ def _one_level(adjacency: Adjacency, m: float, resolution: float, rng: random.Ra
             degree = degrees[u]
             own = int(node_com[u])
             coms = node_com[neighbours[u]]
+            tried: np.ndarray = np.empty(0, dtype=np.int64)
+            sums: np.ndarray = np.empty(0)
             if len(coms):
                 found, first = np.unique(coms, return_index=True)
                 tried = found[np.argsort(first, kind="stable")]  # as the neighbours first name them
                 sums = np.bincount(coms, weights=weights[u], minlength=n)[tried]
-            else:
-                tried, sums = np.empty(0, dtype=np.int64), np.empty(0)
             at_own = np.flatnonzero(tried == own)
             if len(at_own):
                 own_weight = float(sums[at_own[0]])
