@@ -33,6 +33,19 @@ def test_same_communities_as_networkx(trial: int) -> None:
         assert ours == theirs
 
 
+def test_positive_only_is_louvain_on_the_positive_edges() -> None:
+    for trial in range(6):
+        graph = random_graph(trial)
+        for n, (u, v) in enumerate(list(graph.edges)):
+            if n % 3 == 0:
+                graph[u][v]["weight"] = -1.0 if n % 2 else 0.0
+        positive = nx.Graph()
+        positive.add_nodes_from(graph.nodes)
+        positive.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if d["weight"] > 0)
+        theirs = sorted(sorted(c) for c in nx.community.louvain_communities(positive, seed=3))
+        assert sorted(sorted(c) for c in louvain.communities(graph, seed=3, positive_only=True)) == theirs
+
+
 def test_two_cliques_and_no_edges() -> None:
     graph = nx.Graph()
     graph.add_edges_from((a, b, {"weight": 1.0}) for group in ("abcd", "wxyz")

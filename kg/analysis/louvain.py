@@ -30,19 +30,25 @@ Adjacency = list[dict[int, float]]  # per node: neighbour -> weight, in networkx
 
 
 def communities(graph: nx.Graph, weight: str = "weight", resolution: float = 1.0,
-                threshold: float = 1e-7, seed: int | None = None) -> list[set[Hashable]]:
+                threshold: float = 1e-7, seed: int | None = None,
+                positive_only: bool = False) -> list[set[Hashable]]:
     """``nx.community.louvain_communities(graph, weight, resolution, threshold, seed=seed)`` for
-    an undirected graph: the same communities (sets of nodes)."""
+    an undirected graph: the same communities (sets of nodes).
+
+    ``positive_only``: as if run on a copy of the graph (same nodes, in the same order) that
+    keeps only the edges of positive weight, without making that copy."""
     if graph.is_directed() or graph.is_multigraph():
         raise ValueError("louvain.communities takes an undirected simple graph")
     nodes = list(graph.nodes)
-    if graph.number_of_edges() == 0:
-        return [{u} for u in nodes]
     index = {u: i for i, u in enumerate(nodes)}
     adjacency: Adjacency = [{} for _ in nodes]
     for u, v, w in graph.edges(data=weight, default=1):  # networkx rebuilds its graph this way
+        if positive_only and not w > 0:
+            continue
         adjacency[index[u]][index[v]] = w
         adjacency[index[v]][index[u]] = w
+    if not any(adjacency):
+        return [{u} for u in nodes]
     rng = random.Random(seed)
     members: list[list[int]] = [[i] for i in range(len(nodes))]  # original nodes of each level node
     degrees = _degrees(adjacency)
