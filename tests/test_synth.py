@@ -206,7 +206,9 @@ def test_bench_report_shape(tmp_path: Path) -> None:
     assert saved["peak_rss_mb"]["oxigraph"] == report["peak_rss_mb"]["oxigraph"] > 10
     table = markdown(report)
     assert table.splitlines()[0] == "| step | oxigraph | server |"
-    assert len(table.splitlines()) == 2 + len(STEPS) + 1
+    assert len(table.splitlines()) == 2 + len(STEPS) + 1 + 2
+    ratio = report["against_targets"]["build_over_raw_load"]
+    assert table.splitlines()[-1].startswith(f"build / raw_load = {ratio} ")
 
 
 def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:

@@ -464,4 +464,7 @@ def markdown(report: dict[str, Any]) -> str:
                         + (f" + {server:.0f} MB server" if b == "server" and server else "")
                         for b in backends)
     lines.append(f"| peak memory | {memory} |")
+    ratio = report.get("against_targets", {}).get("build_over_raw_load")
+    if ratio is not None:
+        lines += ["", f"build / raw_load = {ratio} (the engine's own bulk loader on the same N-Triples)"]
     return "\n".join(lines)
