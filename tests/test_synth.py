@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +22,7 @@ from kg.serve.sparql import oxigraph_server
 from kg.stores import open_store
 from kg.stores.oxigraph import OxigraphStore
 
-from .conftest import SEED_DATA
+from .conftest import CHROMIUM, SEED_DATA
 
 TRIPLES_2K_SEED5 = 2146  # what kg synth --triples 2000 --seed 5 writes (whole source texts)
 
@@ -190,10 +191,24 @@ def test_bench_report_shape(tmp_path: Path) -> None:
         assert report["peak_rss_mb"][backend] > 10
     assert report["results"]["oxigraph"]["all_claims"]["detail"] == "30 claims"
     assert set(report["ratios_vs_oxigraph"]["server"]) <= set(STEPS)
+    raw = report["results"]["oxigraph"]["raw_load"]  # the engine's own loader, in its own process
+    assert raw["status"] == "ok" and raw["seconds"] > 0 and raw["peak_rss_mb"] > 10
+    assert report["results"]["server"]["raw_load"]["status"] == "n/a"
+    assert report["against_targets"]["build_over_raw_load"] == round(
+        report["results"]["oxigraph"]["build"]["seconds"] / raw["seconds"], 2)
+    assert (tmp_path / "work" / "view-oxigraph.html").stat().st_size > 100_000  # the page view_settle opens
+    settled = report["results"]["oxigraph"]["view_settle"]
+    assert settled["status"] == ("ok" if CHROMIUM.exists() else "skipped: no Chromium"), settled
     write_json(report, tmp_path / "bench.json")
+    saved = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    for step in ("raw_load", "build", "trace", "all_claims", "coalitions", "view"):  # what issue 17 reads
+        assert saved["results"]["oxigraph"][step]["seconds"] > 0, step
+    assert saved["peak_rss_mb"]["oxigraph"] == report["peak_rss_mb"]["oxigraph"] > 10
     table = markdown(report)
     assert table.splitlines()[0] == "| step | oxigraph | server |"
-    assert len(table.splitlines()) == 2 + len(STEPS) + 1
+    assert len(table.splitlines()) == 2 + len(STEPS) + 1 + 2
+    ratio = report["against_targets"]["build_over_raw_load"]
+    assert table.splitlines()[-1].startswith(f"build / raw_load = {ratio} ")
 
 
 def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
@@ -212,8 +227,8 @@ def test_bench_stops_a_slow_baseline(tmp_path: Path) -> None:
     assert {steps[s]["status"] for s in ("trace", "trace_median", "coalitions", "view")} == {"ok"}
     report = run(2_000, seed=5, backends=("rdflib",), baseline_build_timeout=0.01, workdir=tmp_path / "b")
     steps = report["results"]["rdflib"]
-    assert steps["load"]["status"] == "timeout"
-    assert {steps[s]["status"] for s in STEPS[1:]} == {"not run"}
+    assert steps["load"]["status"] == "timeout" and steps["raw_load"]["status"] == "n/a"
+    assert {steps[s]["status"] for s in STEPS[2:]} == {"not run"}
 
 
 def test_stores_side_by_side_keep_their_builds(tmp_path: Path) -> None:

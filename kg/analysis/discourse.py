@@ -33,6 +33,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from kg.analysis import louvain
 from kg.model.errors import KgError
 from kg.queries import runner
 
@@ -388,15 +389,9 @@ def coalitions(graph: nx.Graph, seed: int = 0) -> list[list[str]]:
 
     Sorted largest first, members sorted; an actor without positive ties is a coalition of one.
     """
-    positive = nx.Graph()
-    positive.add_nodes_from(graph.nodes)
-    positive.add_edges_from((u, v, {"weight": d["weight"]}) for u, v, d in graph.edges(data=True)
-                            if d["weight"] > 0)
-    if positive.number_of_edges() == 0:
-        found = [{n} for n in positive.nodes]
-    else:
-        found = nx.community.louvain_communities(positive, weight="weight", seed=seed)
-    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+    # networkx's Louvain on the graph of the positive edges, without building that graph
+    found = louvain.communities(graph, weight="weight", seed=seed, positive_only=True)
+    return sorted((sorted(map(str, c)) for c in found), key=lambda c: (-len(c), c[0]))
 
 
 def polarisation(net: OneMode, groups: Sequence[Sequence[str]]) -> float:

@@ -26,8 +26,11 @@ from kg.cli.common import err
               show_default=True, help="Where to write the JSON report (atomically).")
 @click.option("--workdir", type=click.Path(path_type=Path), default=None,
               help="Keep the generated debate and stores here (default: a temporary folder, removed after).")
+@click.option("--curve", "curve_sizes", metavar="N1,N2,...", default=None,
+              help="A scale curve instead: the embedded store at each size (e.g. 10000,100000,1000000), "
+                   "with each step's growth exponent between sizes.")
 def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: float,
-          baseline_build_timeout: float, out: Path, workdir: Path | None) -> None:
+          baseline_build_timeout: float, out: Path, workdir: Path | None, curve_sizes: str | None) -> None:
     """Benchmark the default store against plain rdflib and an Oxigraph server, in one run.
 
     Generates a synthetic debate, then on each store kind times: build, one claim's evidence
@@ -39,6 +42,7 @@ def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: 
     \b
       kg bench                                  # 50k triples, about a minute
       kg bench --triples 1000000 --out bench.json
+      kg bench --curve 10000,100000,1000000,5000000 --out curve.json
     """
     import signal
     import sys
@@ -48,6 +52,15 @@ def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: 
     # stopped with SIGTERM (or SIGINT in a background job): still stop the server and workers
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
+    if curve_sizes is not None:
+        from kg.bench import curve
+
+        found = curve.curve(curve.parse_sizes(curve_sizes), seed, workdir,
+                            progress=lambda msg: err.print(msg, markup=False))
+        write_json(found, out)
+        click.echo(curve.markdown(found))
+        err.print(f"wrote {out}", markup=False)
+        return
     report = run(triples, seed, tuple(backends) or BACKENDS, baseline_timeout, workdir,
                  progress=lambda msg: err.print(msg, markup=False),
                  baseline_build_timeout=baseline_build_timeout)

@@ -9,7 +9,10 @@ parameters, an example). The folder says the role:
 * ``queries/derive/``: the build's update steps, run in file-name order;
 * ``queries/store/``: the statements a store kind sends over the SPARQL protocol to load and dump.
 
-Names are unique across folders, so a query is named without its folder. Parameters are declared
+Names are unique across folders, so a query is named without its folder. A query may have an
+engine variant beside it, ``NAME.ENGINE.rq`` (e.g. ``quote-mismatches.rdflib.rq``): the same
+answers in the shape that engine runs fast, used for stores of that engine (:func:`for_engine`);
+variants are not queries of their own. Parameters are declared
 in the header as::
 
     # Parameters:
@@ -91,6 +94,8 @@ def _index(root: Path = QUERIES) -> dict[str, tuple[Path, str]]:
     found: dict[str, tuple[Path, str]] = {}
     for role in ROLES:
         for path in sorted(p for p in folder(role, root).glob("*") if p.suffix in SUFFIXES):
+            if "." in path.stem:  # an engine variant (for_engine), not a query of its own
+                continue
             if path.stem in found:
                 raise KgError(f"two queries named {path.stem!r}: {found[path.stem][0]} and {path}")
             found[path.stem] = (path, role)
@@ -108,6 +113,25 @@ def named(name: str, root: Path = QUERIES) -> NamedQuery:
         raise KgError(f"no query named {name!r} (known: {known}; 'kg query --list --all' shows all)", root)
     path, role = index[name]
     return parse(path.read_text(encoding="utf-8"), name, str(path), role)
+
+
+@lru_cache(maxsize=256)
+def for_engine(query: NamedQuery, engine: str | None) -> NamedQuery:
+    """``query``'s variant for ``engine`` (``NAME.ENGINE.rq`` beside it), or ``query`` itself.
+
+    Engines join differently: Oxigraph joins sub-selects by hashing whole tables, which makes
+    big checks and tables fast, while rdflib joins them by comparing every pair of rows and is
+    fast only on flat patterns that it walks in written order. Where one shape cannot serve
+    both, the named query is written for Oxigraph and servers, and a variant for rdflib gives
+    the same answers (``tests/test_queries.py`` runs both on the seed).
+    """
+    if engine is None:
+        return query
+    path = Path(query.source)
+    variant = path.with_name(f"{path.stem}.{engine}{path.suffix}")
+    if not variant.is_file():
+        return query
+    return parse(variant.read_text(encoding="utf-8"), query.name, str(variant), query.role)
 
 
 def catalogue(roles: tuple[str, ...] = ROLES, root: Path = QUERIES) -> list[NamedQuery]:

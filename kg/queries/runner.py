@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 
 from kg.model.errors import KgError
 from kg.queries.binding import bind, literal, refuse_service, scoped_update
-from kg.queries.catalogue import NamedQuery, named
+from kg.queries.catalogue import NamedQuery, for_engine, named
 from kg.stores.base import Result, Store, Term, python
 
 Query = str | NamedQuery
@@ -41,7 +41,7 @@ def run(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None 
     if any(not terms for terms in bound.values()):
         empty = next(n for n, t in bound.items() if not t)
         raise KgError(f"?{empty} is bound to no value at all: nothing to ask")
-    text = _query(query).text
+    text = for_engine(_query(query), store.engine_name).text
     _checked(text)
     bound_text = bind(text, bound)
     if limit is not None:
@@ -104,9 +104,9 @@ def rows(store: Store, query: Query, values: Mapping[str, Iterable[Term]] | None
 
 
 def update(store: Store, query: Query) -> None:
-    """Run a SPARQL update file (the build's derive steps) on a store being built, on the
-    store's graph (its named graph on a SPARQL server)."""
-    store.update(scoped_update(_query(query).text, store.named_graph))
+    """Run a SPARQL update file (the build's derive steps) on a store being built, in the
+    engine's variant of it, on the store's graph (its named graph on a SPARQL server)."""
+    store.update(scoped_update(for_engine(_query(query), store.engine_name).text, store.named_graph))
 
 
 def resolve_id(store: Store, ident: str, where: str) -> URIRef:

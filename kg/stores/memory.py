@@ -23,6 +23,8 @@ from kg.stores.formats import EXPORT_FORMATS
 class MemoryStore(Store):
     """An rdflib graph in memory (rdflib's own SPARQL engine)."""
 
+    engine_name = "rdflib"  # runs the queries' rdflib variants where they have one
+
     def __init__(self, graph: Graph, description: str = "memory"):
         self.graph = graph
         self.description = description

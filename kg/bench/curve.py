@@ -1,0 +1,130 @@
+"""``kg bench --curve``: the embedded store at several sizes, and how each step grows.
+
+Each size is one ``kg bench -b oxigraph`` run (:func:`kg.bench.run.run`), so every step is timed
+exactly as there. Between two sizes ``n1 < n2`` a step's growth exponent is the slope of its
+time on a log-log scale, ``log(t2 / t1) / log(n2 / n1)``: 1 for linear growth, 2 for quadratic.
+The bound it is held to is n log n, whose exponent over the same sizes is
+``log(n2 log n2 / (n1 log n1)) / log(n2 / n1)`` (a little over 1: 1.07 from 1M to 5M). Times
+under :data:`NOISE_SECONDS` are too short to give a slope on a shared machine and are not
+judged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.model.errors import KgError
+
+CURVE_STEPS = ("raw_load", "build", "trace", "trace_median", "all_claims", "coalitions", "view",
+               "view_settle")
+NOISE_SECONDS = 0.05  # below this, a time says nothing about growth
+Progress = Callable[[str], None]
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"10000,100000,1e6"`` as increasing sizes; a KgError naming the bad part otherwise."""
+    sizes = []
+    for part in text.split(","):
+        try:
+            sizes.append(int(float(part.strip().replace("_", ""))))
+        except ValueError:
+            raise KgError(f"--curve: {part.strip()!r} is not a number of triples") from None
+    if len(sizes) < 2 or any(b <= a for a, b in itertools.pairwise(sizes)):
+        raise KgError(f"--curve: give at least two increasing sizes, not {text!r}")
+    return sizes
+
+
+def exponent(n1: float, t1: float | None, n2: float, t2: float | None) -> float | None:
+    """The log-log slope between ``(n1, t1)`` and ``(n2, t2)``; None without two positive times."""
+    if not t1 or not t2 or t1 <= 0 or t2 <= 0 or n2 <= n1:
+        return None
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def nlogn_exponent(n1: float, n2: float) -> float:
+    """The log-log slope of ``n log n`` between ``n1`` and ``n2`` (both above 1)."""
+    return math.log(n2 * math.log(n2) / (n1 * math.log(n1))) / math.log(n2 / n1)
+
+
+def too_fast(n1: float, t1: float | None, n2: float, t2: float | None) -> bool:
+    """Whether a step grew faster than n log n from ``n1`` to ``n2`` (times that are too short
+    to judge, under :data:`NOISE_SECONDS`, never do)."""
+    slope = exponent(n1, t1, n2, t2)
+    if slope is None or t2 is None or t2 < NOISE_SECONDS:
+        return False
+    return slope > nlogn_exponent(n1, n2)
+
+
+def curve(sizes: Sequence[int], seed: int = 0, workdir: Path | None = None,
+          progress: Progress | None = None) -> dict[str, Any]:
+    """Run the embedded store at each size; return the points and the exponents between them."""
+    from kg.bench.run import run
+
+    say = progress or (lambda _msg: None)
+    points = []
+    for n in sizes:
+        say(f"--- {n:,} triples")
+        where = None if workdir is None else workdir / f"n{n}"
+        report = run(n, seed, ("oxigraph",), workdir=where, progress=say)
+        steps = report["results"]["oxigraph"]
+        points.append({
+            "triples": report["triples_generated"],
+            "seconds": {s: steps[s]["seconds"] for s in CURVE_STEPS},
+            "status": {s: steps[s]["status"] for s in CURVE_STEPS},
+            "peak_rss_mb": report["peak_rss_mb"].get("oxigraph"),
+            "raw_load_peak_rss_mb": steps["raw_load"].get("peak_rss_mb"),
+        })
+    return {"seed": seed, "points": points, "growth": growth(points)}
+
+
+def growth(points: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For each pair of consecutive sizes: every step's exponent, the n log n bound, and the
+    steps that grew faster than it."""
+    found = []
+    for a, b in itertools.pairwise(points):
+        n1, n2 = a["triples"], b["triples"]
+        slopes = {s: exponent(n1, a["seconds"][s], n2, b["seconds"][s]) for s in a["seconds"]}
+        slopes["peak_rss_mb"] = exponent(n1, a["peak_rss_mb"], n2, b["peak_rss_mb"])
+        found.append({
+            "from": n1, "to": n2,
+            "exponent": {k: None if v is None else round(v, 2) for k, v in slopes.items()},
+            "nlogn_exponent": round(nlogn_exponent(n1, n2), 2),
+            "faster_than_nlogn": [s for s in a["seconds"]
+                                  if too_fast(n1, a["seconds"][s], n2, b["seconds"][s])],
+        })
+    return found
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The curve as a Markdown table: a row per step, a column per size (time, and the
+    exponent from the size before in brackets), then peak memory."""
+    points, growths = result["points"], result["growth"]
+    head = " | ".join(f"{p['triples']:,}" for p in points)
+    lines = [f"| step | {head} |", "| --- |" + " --- |" * len(points)]
+    for step in CURVE_STEPS:
+        cells = []
+        for i, point in enumerate(points):
+            seconds = point["seconds"][step]
+            cell = f"{seconds:.3f} s" if seconds is not None else point["status"][step]
+            if i:
+                slope = growths[i - 1]["exponent"][step]
+                flag = " ⚠" if step in growths[i - 1]["faster_than_nlogn"] else ""
+                cell += f" (^{slope}{flag})" if slope is not None else ""
+            cells.append(cell)
+        lines.append(f"| {step} | {' | '.join(cells)} |")
+    memory = []
+    for i, point in enumerate(points):
+        cell = f"{point['peak_rss_mb'] or 0:.0f} MB"
+        if i and growths[i - 1]["exponent"]["peak_rss_mb"] is not None:
+            cell += f" (^{growths[i - 1]['exponent']['peak_rss_mb']})"
+        memory.append(cell)
+    lines.append(f"| peak memory | {' | '.join(memory)} |")
+    bounds = ", ".join(f"{g['from']:,}→{g['to']:,}: {g['nlogn_exponent']}" for g in growths)
+    lines.append("")
+    lines.append(f"(^x: log-log growth exponent from the size before; n log n is {bounds}; "
+                 "⚠ marks a step that grew faster)")
+    return "\n".join(lines)

@@ -1,0 +1,69 @@
+"""The scale curve's arithmetic (``kg bench --curve``): growth exponents on given numbers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kg.bench.curve import CURVE_STEPS, exponent, growth, markdown, nlogn_exponent, parse_sizes, too_fast
+from kg.model.errors import KgError
+
+
+def test_exponent_is_the_log_log_slope() -> None:
+    assert exponent(1_000, 1.0, 10_000, 10.0) == pytest.approx(1.0)  # linear
+    assert exponent(1_000, 1.0, 10_000, 100.0) == pytest.approx(2.0)  # quadratic
+    assert exponent(100_000, 2.0, 1_000_000, 2.0) == 0.0  # flat
+    assert exponent(1_000_000, 4.0, 5_000_000, 18.0) == pytest.approx(math.log(4.5) / math.log(5))  # 0.9345
+    assert exponent(1_000, None, 10_000, 1.0) is None and exponent(1_000, 0.0, 10_000, 1.0) is None
+
+
+def test_nlogn_bound() -> None:
+    # n log n from 1M to 5M: log(5 * ln 5e6 / ln 1e6) / log 5 = log(5 * 15.4249 / 13.8155) / log 5
+    assert nlogn_exponent(1_000_000, 5_000_000) == pytest.approx(1.0684, abs=1e-4)
+    assert nlogn_exponent(10_000, 100_000) == pytest.approx(1 + math.log10(5 / 4), abs=1e-9)  # 1.0969
+    assert not too_fast(1_000_000, 4.0, 5_000_000, 22.0)  # exponent log 5.5 / log 5 = 1.059
+    assert too_fast(1_000_000, 4.0, 5_000_000, 23.0)  # exponent log 5.75 / log 5 = 1.087
+    assert too_fast(10_000, 0.1, 100_000, 2.0)  # exponent 1.30
+    assert not too_fast(10_000, 0.001, 100_000, 0.04)  # under the noise floor: not judged
+
+
+def test_too_fast_at_the_bound() -> None:
+    n1, n2 = 1_000_000, 5_000_000
+    at_bound = 4.0 * (n2 * math.log(n2)) / (n1 * math.log(n1))  # exactly n log n: 22.33 s
+    assert not too_fast(n1, 4.0, n2, at_bound * 0.999)
+    assert too_fast(n1, 4.0, n2, at_bound * 1.01)
+
+
+def test_parse_sizes() -> None:
+    assert parse_sizes("10000,100000, 1e6,5_000_000") == [10_000, 100_000, 1_000_000, 5_000_000]
+    with pytest.raises(KgError, match="'ten' is not a number"):
+        parse_sizes("ten,100")
+    with pytest.raises(KgError, match="at least two increasing sizes"):
+        parse_sizes("100000,10000")
+    with pytest.raises(KgError, match="at least two increasing sizes"):
+        parse_sizes("100000")
+
+
+def point(n: int, seconds: float, mb: float) -> dict:
+    times = dict.fromkeys(CURVE_STEPS, seconds)
+    times["view_settle"] = None
+    status = {s: "ok" for s in CURVE_STEPS} | {"view_settle": "skipped: no Chromium"}
+    return {"triples": n, "seconds": times, "status": status, "peak_rss_mb": mb}
+
+
+def test_growth_and_table_of_a_made_up_curve() -> None:
+    points = [point(10_000, 0.1, 100.0), point(100_000, 1.0, 200.0), point(1_000_000, 100.0, 400.0)]
+    points[2]["seconds"]["trace"] = 10.0  # linear from the size before: within the bound
+    found = growth(points)
+    assert [g["nlogn_exponent"] for g in found] == [1.1, 1.08]
+    assert found[0]["exponent"]["build"] == 1.0 and found[0]["faster_than_nlogn"] == []
+    assert found[1]["exponent"]["build"] == 2.0 and found[1]["exponent"]["trace"] == 1.0
+    assert found[1]["faster_than_nlogn"] == [s for s in CURVE_STEPS if s not in ("trace", "view_settle")]
+    assert found[1]["exponent"]["peak_rss_mb"] == 0.3  # log 2 / log 10
+    table = markdown({"points": points, "growth": found}).splitlines()
+    assert table[0] == "| step | 10,000 | 100,000 | 1,000,000 |"
+    assert table[2] == "| raw_load | 0.100 s | 1.000 s (^1.0) | 100.000 s (^2.0 ⚠) |"
+    assert table[4] == "| trace | 0.100 s | 1.000 s (^1.0) | 10.000 s (^1.0) |"
+    assert table[9] == "| view_settle | skipped: no Chromium | skipped: no Chromium | skipped: no Chromium |"
+    assert table[10] == "| peak memory | 100 MB | 200 MB (^0.3) | 400 MB (^0.3) |"
