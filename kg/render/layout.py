@@ -151,7 +151,7 @@ def _ring(members: Sequence[str]) -> dict[str, Position]:
         return {node: (radius * math.sin(2 * math.pi * k / n), -radius * math.cos(2 * math.pi * k / n))
                 for k, node in enumerate(members)}
     golden = math.pi * (3 - math.sqrt(5))
-    step = SLOT_WIDTH * 0.6
+    step = SLOT_WIDTH * 0.9  # neighbours about a slot apart
     return {node: (step * math.sqrt(k) * math.cos(k * golden), step * math.sqrt(k) * math.sin(k * golden))
             for k, node in enumerate(members)}
 

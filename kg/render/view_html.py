@@ -46,6 +46,7 @@ PLACED_SIZE = (8.0, 26.0)  # node radius range in placed views, so every node fi
 # most FORCE_BUDGET node-iterations (about 3 s in headless Chromium on 2 cores), no fewer than
 # MIN_ITERATIONS and no more than MAX_ITERATIONS.
 HOVER_LABELS_FROM = 40
+HOVER_LABELS_PLACED = 150
 SHOWN_LABELS = 30
 FORCE_BUDGET = 120_000
 MIN_ITERATIONS, MAX_ITERATIONS = 40, 400
@@ -238,8 +239,11 @@ def _side_colour(side: int | None) -> str:
 
 
 def _labels_on_hover(view: ViewGraph, vis_nodes: list[dict[str, object]]) -> None:
-    """Past :data:`HOVER_LABELS_FROM` nodes, keep canvas labels for the heaviest only."""
-    if view.layout != "force" or len(vis_nodes) < HOVER_LABELS_FROM:
+    """Past :data:`HOVER_LABELS_FROM` nodes (a force layout) or :data:`HOVER_LABELS_PLACED`
+    (actors by side, whose big sides are discs, not rings), keep canvas labels for the
+    heaviest only; the others show theirs under the mouse."""
+    limit = {"force": HOVER_LABELS_FROM, "clustered": HOVER_LABELS_PLACED}.get(view.layout)
+    if limit is None or len(vis_nodes) < limit:
         return
     heaviest = sorted(view.nodes.values(), key=lambda n: (-n.weight, n.id))[:SHOWN_LABELS]
     keep = {n.id for n in heaviest}
