@@ -45,6 +45,7 @@ from typing import Any, overload
 from rdflib import Literal, URIRef
 
 from kg.analysis import arguments
+from kg.analysis.strength import load_table
 from kg.model.errors import KgError
 from kg.queries import runner
 from kg.stores import Store
@@ -83,7 +84,13 @@ class _Subtree:
             if level == depth or not frontier:
                 break
             following: list[URIRef] = []
-            for node, links in _group(self.level_links(frontier), "node").items():
+            level_rows = self.level_links(frontier)
+            premises = sorted({URIRef(link["premise"]) for link in level_rows})
+            is_evidence = ({r["node"] for r in self.fetch("trace-evidence-of", premises)}
+                           if premises else set())
+            for link in level_rows:
+                link["isEvidence"] = link["premise"] in is_evidence
+            for node, links in _group(level_rows, "node").items():
                 self.links[node] = links
             for link in (link for node in map(str, frontier) for link in self.links.get(node, [])):
                 premise = link["premise"]
@@ -310,8 +317,6 @@ def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH,
 def _kind_scores(graph_store: Store) -> dict[str, float]:
     """Base scores of evidence kinds and study designs by label (lower case), from the ontology's
     score table, to name the strongest evidence in a trace's summary."""
-    from kg.analysis.strength import load_table
-
     table = load_table(graph_store)
     return {t.label.lower(): t.score for t in table.terms.values()}
 

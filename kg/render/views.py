@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 from rdflib import Literal, URIRef
@@ -21,7 +22,6 @@ from rdflib import Literal, URIRef
 from kg.model.errors import KgError
 from kg.queries import runner
 from kg.stores import Store
-from kg.stores.base import python
 
 VIEWS = ("full", "arguments", "actors")
 ARGUMENT_RELATIONS = ("support", "attack")
@@ -141,8 +141,29 @@ def _node_rows(store: Store, groups: tuple[str, ...] = ()) -> list[dict[str, obj
     """``viz-nodes`` rows, only of ``groups`` when given (bound with VALUES): the arguments view
     of a 1M-triple debate needs its 4,500 claims and evidence items, not all 43,000 nodes."""
     values = {"group": [Literal(g) for g in groups]} if groups else None
-    rows = runner.run(store, "viz-nodes", values).dicts()
-    return [{**{k: python(v) for k, v in row.items()}, "node": str(row["node"])} for row in rows]
+    rows = runner.run(store, "viz-nodes", values).values()
+    quotes = {r["node"]: r for r in _chunked(store, "trace-quotes", {str(r["q"]) for r in rows if r["q"]})}
+    srcs = {str(q["src"]) for q in quotes.values()}
+    sources = {r["node"]: r["id"] for r in _chunked(store, "trace-labels", srcs)}
+    producers: dict[str, list[str]] = defaultdict(list)
+    evidence = {str(r["node"]) for r in rows if r["group"] == "evidence"}
+    for r in _chunked(store, "viz-producers", evidence):
+        producers[str(r["node"])].append(str(r["producerName"]))
+    out = []
+    for row in rows:
+        quote = quotes.get(str(row.pop("q")), {})
+        out.append({**row, "node": str(row["node"]), "quote": quote.get("exact"), "start": quote.get("start"),
+                    "end": quote.get("end"), "source": sources.get(quote.get("src")),
+                    "producedBy": "; ".join(sorted(set(producers[str(row["node"])]))) or None})
+    return out
+
+
+def _chunked(store: Store, query: str, nodes: set[str], size: int = 250) -> list[dict[str, Any]]:
+    """Rows of a query binding ``?node`` to ``nodes``, a few hundred at a time: Oxigraph's time
+    for one VALUES block grows faster than its length (2,000 quotes at once: seconds)."""
+    ordered = sorted(nodes)
+    return [row for i in range(0, len(ordered), size)
+            for row in runner.rows(store, query, values={"node": [URIRef(n) for n in ordered[i:i + size]]})]
 
 
 def _node(row: dict[str, object]) -> Node:
