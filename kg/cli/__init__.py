@@ -31,7 +31,7 @@ LISTED_VIOLATIONS = 50
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("kg.cli.build", "build", "Build the store from DATA_DIR (default: data/)."),
     "query": ("kg.cli.query", "query", "Run QUERY: a name from queries/, a .rq file, or SPARQL text."),
-    "export": ("kg.cli.export", "export", "Export the whole graph as Turtle, N-Triples, JSON-LD or TriG."),
+    "export": ("kg.cli.export", "export", "Export as RDF, or for DNA, AIF, Argdown, ClaimReview, annotators."),
     "trace": ("kg.cli.trace", "trace_command", "Trace what backs or contests a claim, down to the quotes."),
     "check": ("kg.cli.check", "check", "Check that the graph holds up: SHACL, quote offsets, numbers."),
     "viz": ("kg.cli.viz", "viz", "Write interactive views of the debate (offline HTML)."),
@@ -115,5 +115,7 @@ def _debug(exc: BaseException) -> None:
 def main() -> None:
     """Map a policy debate: who claims what, on what evidence, said where.
 
-    Start with 'kg build' (annotations -> validated store), then query, export and explore it.
+    Start with 'kg build' on the seed debate in data/ (annotations -> validated store), then
+    trace, query, analyse, view and export it. A debate of your own: 'kg new', 'kg add' an
+    article, 'kg extract' drafts, 'kg annotate' to code it in the browser, then 'kg build'.
     """
