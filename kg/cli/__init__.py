@@ -31,7 +31,7 @@ LISTED_VIOLATIONS = 50
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("kg.cli.build", "build", "Build the store from DATA_DIR (default: data/)."),
     "query": ("kg.cli.query", "query", "Run QUERY: a name from queries/, a .rq file, or SPARQL text."),
-    "export": ("kg.cli.export", "export", "Export as RDF, or for DNA, AIF, Argdown, ClaimReview, annotators."),
+    "export": ("kg.cli.export", "export", "Export RDF, or files for DNA, AIF, Argdown, ClaimReview."),
     "trace": ("kg.cli.trace", "trace_command", "Trace what backs or contests a claim, down to the quotes."),
     "check": ("kg.cli.check", "check", "Check that the graph holds up: SHACL, quote offsets, numbers."),
     "viz": ("kg.cli.viz", "viz", "Write interactive views of the debate (offline HTML)."),
