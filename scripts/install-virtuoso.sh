@@ -10,17 +10,5 @@ if command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1; 
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install-virtuoso: virtuoso-t is missing and I am not root (no sudo): install 'virtuoso-opensource'" >&2
-        exit 1
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null
+"$(dirname "$0")/apt-install.sh" install-virtuoso virtuoso-opensource
 echo "install-virtuoso: installed virtuoso-opensource $(dpkg-query -W -f='${Version}' virtuoso-opensource 2>/dev/null)"
