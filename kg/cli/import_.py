@@ -12,7 +12,7 @@ from kg.cli import KgGroup, summary
 from kg.cli.common import err
 
 if TYPE_CHECKING:
-    from kg.ingest.coded import ImportReport
+    from kg.ingest.folder import ImportReport
 
 
 @click.group("import", cls=KgGroup, short_help=summary("import"))

@@ -60,7 +60,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.ingest.anchor import shorten
-from kg.ingest.folder import Ids, check_debate_id, quote_at, slug, source_stem, write_folder, yaml_bytes
+from kg.ingest.folder import (
+    Ids,
+    ImportReport,
+    check_debate_id,
+    quote_at,
+    slug,
+    source_stem,
+    write_folder,
+    yaml_bytes,
+)
 from kg.model.errors import KgError
 
 ACTOR_LABELS = {"actor": None, "person": "person", "organisation": "organisation",
@@ -143,22 +152,6 @@ def check_offsets(text: str, start: object, end: object, file: str, where: str) 
     if not 0 <= start < end <= len(text):
         raise KgError(f"{where}: offsets {start}-{end} lie outside the text "
                       f"({len(text)} characters)", file)
-
-
-@dataclass
-class ImportReport:
-    """What an import wrote."""
-
-    folder: Path
-    debate_id: str
-    documents: int
-    statements: int
-    evidence: int
-    links: int
-    actors: int
-    claims: int
-    skipped: dict[str, int]
-    ignored: dict[str, int]
 
 
 @dataclass
@@ -387,6 +380,6 @@ def import_documents(documents: list[CodedDocument], tool: str, folder: Path | N
         raise KgError("no documents in it", origin)
     files, mapper, written = debate_files(documents, debate_id, title or f"Imported from {origin.name}", tool)
     write_folder(files, folder, force)
-    return ImportReport(folder, debate_id, len(documents), written["statements"], written["evidence"],
-                        written["links"], len(mapper.actors), len(mapper.claims), dict(mapper.skipped),
-                        dict(mapper.ignored))
+    return ImportReport(folder, debate_id, len(documents), written["statements"], len(mapper.actors),
+                        len(mapper.claims), evidence=written["evidence"], links=written["links"],
+                        skipped=dict(mapper.skipped), ignored=dict(mapper.ignored))

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.ingest.folder import ID, Ids, check_debate_id, quote_at, slug, write_folder, yaml_bytes
+from kg.ingest.folder import ID, Ids, ImportReport, check_debate_id, quote_at, slug, write_folder, yaml_bytes
 from kg.model.errors import KgError
 
 DEFAULT_TYPE = "DNA Statement"
@@ -89,19 +89,6 @@ class Project:
     skipped: Counter = field(default_factory=Counter)
     # (variable name, entity value) -> the entity's attributes (Type, Notes, kg id, ...)
     attributes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
-
-
-@dataclass
-class ImportReport:
-    """What ``kg import dna`` wrote."""
-
-    folder: Path
-    debate_id: str
-    documents: int
-    statements: int
-    actors: int
-    claims: int
-    skipped: dict[str, int]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -347,4 +334,4 @@ def import_dna(path: Path, folder: Path | None = None, debate_id: str | None = N
     debate = yaml.safe_load(files["debate.yaml"])
     written = sum(len(yaml.safe_load(files[f"doc-{d}.yaml"])["statements"] or []) for d in project.documents)
     return ImportReport(folder, debate_id, len(project.documents), written, len(debate["actors"]),
-                        len(debate["claims"]), dict(project.skipped))
+                        len(debate["claims"]), skipped=dict(project.skipped))

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,20 @@ def add_files(folder: Path, files: dict[str, bytes]) -> None:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+
+
+@dataclass
+class ImportReport:
+    """What an import (``kg import dna|aif|brat|labelstudio|doccano``) wrote, and what it left
+    out (``skipped``: entries the build would refuse; ``ignored``: labels it does not read)."""
+
+    folder: Path
+    debate_id: str
+    documents: int
+    statements: int
+    actors: int
+    claims: int
+    evidence: int = 0
+    links: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    ignored: dict[str, int] = field(default_factory=dict)
