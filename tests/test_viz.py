@@ -99,6 +99,24 @@ def test_arguments_view_points_at_what_is_supported(store: OxigraphStore) -> Non
     assert root["in this view"] == "supported by 7"
 
 
+def test_arguments_view_of_the_heaviest_nodes_matches_the_whole_view(store: OxigraphStore) -> None:
+    """--max-nodes picks the heaviest nodes from the link ends before reading details: the same
+    nodes, weights, facts and links as cutting the whole view down afterwards."""
+    whole = arguments_view(store)
+    every = arguments_view(store, max_nodes=1000)
+    assert {n: (v.weight, v.label, v.info) for n, v in every.nodes.items()} == \
+        {n: (v.weight, v.label, v.info) for n, v in whole.nodes.items()}
+    edge = lambda e: (e.source, e.target, e.relation, tuple(e.info))  # noqa: E731
+    assert sorted(map(edge, every.edges)) == sorted(map(edge, whole.edges))
+    top = sorted(whole.nodes, key=lambda n: (-whole.nodes[n].weight, n))[:10]
+    cut = arguments_view(store, max_nodes=10)
+    assert sorted(cut.nodes) == sorted(top)
+    assert {n: v.weight for n, v in cut.nodes.items()} == {n: whole.nodes[n].weight for n in top}
+    assert sorted(map(edge, cut.edges)) == sorted(edge(e) for e in whole.edges
+                                                  if e.source in cut.nodes and e.target in cut.nodes)
+    assert cut.description.endswith("The 10 heaviest of 45 nodes (--max-nodes).")
+
+
 def test_actors_view_colours_sides_and_draws_conflict(store: OxigraphStore) -> None:
     """Sides and ties are those of 'kg analyze': Symonds and the Cambridge researchers are on
     opposite sides, tied by a conflict of weight -14 (4 from their opposite stances on the

@@ -164,10 +164,7 @@ def _step(name: str, store: Any, page_path: Path | None = None) -> tuple[str, fl
         from kg.render import views as viz
 
         began = time.perf_counter()
-        view = viz.arguments_view(store)
-        keep = sorted(view.nodes, key=lambda n: (-view.nodes[n].weight, n))[:VIEW_NODES]
-        view.nodes = {n: view.nodes[n] for n in keep}
-        view.edges = [e for e in view.edges if e.source in view.nodes and e.target in view.nodes]
+        view = viz.arguments_view(store, max_nodes=VIEW_NODES)  # kg viz -v arguments --max-nodes 2000
         page = viz_html.render(view)
         if page_path is not None:
             write_atomic(page_path, page.encode("utf-8"))

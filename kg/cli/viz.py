@@ -45,14 +45,17 @@ def _report(view: ViewGraph, path: Path, seconds: float) -> None:
               help="One claim's evidence tree, found as 'kg trace' finds it: by id, IRI or words.")
 @click.option("--depth", type=click.IntRange(1, 20), default=3, show_default=True,
               help="How many levels of premises the --claim view follows.")
+@click.option("--max-nodes", type=click.IntRange(1), default=None, metavar="N",
+              help="The arguments view: only the N heaviest claims and evidence items (by how much "
+                   "rests on them), for big debates. [default: all]")
 @click.option("-a", "--all", "all_views", is_flag=True, help="Write every view (full, arguments, actors).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="File to write (a folder with --all); default out/<view>.html.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the result in the default browser.")
 @store_option
 @data_option
-def viz(view_name: str | None, claim_id: str | None, depth: int, all_views: bool, out: Path | None,
-        open_browser: bool, store_spec: str | None, data_dir: Path) -> None:
+def viz(view_name: str | None, claim_id: str | None, depth: int, max_nodes: int | None, all_views: bool,
+        out: Path | None, open_browser: bool, store_spec: str | None, data_dir: Path) -> None:
     """Write interactive views of the graph as HTML that works offline (no CDN, nothing fetched).
 
     Shape shows what a node is, colour its kind, size how much rests on it; hover for the quote,
@@ -62,6 +65,7 @@ def viz(view_name: str | None, claim_id: str | None, depth: int, all_views: bool
     Examples:
       kg viz                                  # out/full.html
       kg viz --view arguments -o args.html --open
+      kg viz --view arguments --max-nodes 2000     # a big debate's 2,000 heaviest
       kg viz --claim taser-for-every-frontline-officer
       kg viz --claim "taser frontline officer"
       kg viz --all -o out/
@@ -84,7 +88,7 @@ def viz(view_name: str | None, claim_id: str | None, depth: int, all_views: bool
         else:
             for name in names:
                 started = time.perf_counter()
-                view = build_view(graph_store, name)
+                view = build_view(graph_store, name, max_nodes)
                 path = write(view, _target(out, name, len(names) > 1))
                 _report(view, path, time.perf_counter() - started)
                 written.append(path)

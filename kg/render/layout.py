@@ -106,10 +106,11 @@ def layered(nodes: Iterable[str], edges: Iterable[tuple[str, str]], labelled: Ca
         return SLOT_WIDTH if labelled(node) else SMALL_SLOT
 
     components = sorted(nx.weakly_connected_components(linked), key=lambda c: (-len(c), min(c)))
+    levels = _levels(nx.DiGraph(linked))  # once for all: a node's level depends only on what it reaches
     blocks = []
     for component in components:
         part = linked.subgraph(component)
-        placed, block = _place_rows(_order(part, _levels(part), rank), width, 0.0)
+        placed, block = _place_rows(_order(part, {n: levels[n] for n in component}, rank), width, 0.0)
         height = max(y for _, y in placed.values()) + ROW_HEIGHT
         blocks.append((placed, block, height))
     pos = _shelves(blocks)

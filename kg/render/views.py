@@ -137,11 +137,15 @@ def node_info(row: dict[str, object]) -> Info:
 # --- views -------------------------------------------------------------------------------
 
 
-def _node_rows(store: Store, groups: tuple[str, ...] = ()) -> list[dict[str, object]]:
+def _node_rows(store: Store, groups: tuple[str, ...] = (), nodes: set[str] | None = None
+               ) -> list[dict[str, object]]:
     """``viz-nodes`` rows, only of ``groups`` when given (bound with VALUES): the arguments view
-    of a 1M-triple debate needs its 4,500 claims and evidence items, not all 43,000 nodes."""
+    of a 1M-triple debate needs its 4,500 claims and evidence items, not all 43,000 nodes; only
+    of ``nodes`` when given (a few hundred at a time)."""
     values = {"group": [Literal(g) for g in groups]} if groups else None
     rows = runner.run(store, "viz-nodes", values).values()
+    if nodes is not None:  # binding ?node here would make Oxigraph read every node of a group per block
+        rows = [row for row in rows if str(row["node"]) in nodes]
     quotes = {r["node"]: r for r in _chunked(store, "trace-quotes", {str(r["q"]) for r in rows if r["q"]})}
     srcs = {str(q["src"]) for q in quotes.values()}
     sources = {r["node"]: r["id"] for r in _chunked(store, "trace-labels", srcs)}
@@ -158,12 +162,19 @@ def _node_rows(store: Store, groups: tuple[str, ...] = ()) -> list[dict[str, obj
     return out
 
 
-def _chunked(store: Store, query: str, nodes: set[str], size: int = 250) -> list[dict[str, Any]]:
-    """Rows of a query binding ``?node`` to ``nodes``, a few hundred at a time: Oxigraph's time
-    for one VALUES block grows faster than its length (2,000 quotes at once: seconds)."""
-    ordered = sorted(nodes)
-    return [row for i in range(0, len(ordered), size)
-            for row in runner.rows(store, query, values={"node": [URIRef(n) for n in ordered[i:i + size]]})]
+CHUNK = 250  # terms bound in one VALUES block: Oxigraph's time for one grows faster than its length
+
+
+def _chunks(items: set[str], size: int = CHUNK) -> list[list[str]]:
+    ordered = sorted(items)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def _chunked(store: Store, query: str, nodes: set[str], variable: str = "node") -> list[dict[str, Any]]:
+    """Rows of a query binding ``?variable`` to ``nodes``, :data:`CHUNK` at a time (2,000
+    quotes in one block: seconds)."""
+    return [row for chunk in _chunks(nodes)
+            for row in runner.rows(store, query, values={variable: [URIRef(n) for n in chunk]})]
 
 
 def _node(row: dict[str, object]) -> Node:
@@ -177,9 +188,23 @@ def _node(row: dict[str, object]) -> Node:
     )
 
 
-def _link_edges(store: Store) -> list[Edge]:
+def _link_edges(store: Store, links: set[str] | None = None) -> list[Edge]:
+    """The support/attack edges of the views: every link, or only ``links`` (their details and
+    quotes read for them alone)."""
     edges = []
-    for row in runner.run(store, "viz-links").values():
+    if links is None:
+        rows = runner.run(store, "viz-links").values()
+    else:
+        rows = sorted(_chunked(store, "viz-link-details", links, "link"),
+                      key=lambda r: (r["polarity"], r["link"]))
+        quotes = {r["node"]: r for r in _chunked(store, "trace-quotes", {str(r["q"]) for r in rows})}
+        srcs = {str(q["src"]) for q in quotes.values()}
+        sources = {r["node"]: r["id"] for r in _chunked(store, "trace-labels", srcs)}
+        for row in rows:
+            quote = quotes.get(str(row["q"]), {})
+            row.update(quote=quote.get("exact"), start=quote.get("start"), end=quote.get("end"),
+                       source=sources.get(quote.get("src")))
+    for row in rows:
         info: Info = [("link", _text(row["kind"]))]
         if row.get("assertedBy") is not None:
             info.append(("asserted by", _text(row["assertedBy"])))
@@ -190,10 +215,24 @@ def _link_edges(store: Store) -> list[Edge]:
     return edges
 
 
-def _weigh(view: ViewGraph) -> None:
+def _argument_weights(edges: list[tuple[str, str]], nodes: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """For each node: the support/attack links touching it, and the nodes resting on it (its
+    descendants along premise → conclusion arrows), over ``edges`` between ``nodes``."""
+    kept = [(a, b) for a, b in edges if a in nodes and b in nodes]
+    degree: Counter[str] = Counter()
+    for a, b in kept:
+        degree[a] += 1
+        degree[b] += 1
+    arguments = nx.DiGraph(kept)
+    resting = {n: len(nx.descendants(arguments, n)) for n in arguments}
+    return dict(degree), resting
+
+
+def _weigh(view: ViewGraph, whole: tuple[dict[str, int], dict[str, int]] | None = None) -> None:
     """Weight = edges touching the node + every node resting on it through support/attack
-    chains (its descendants along premise → conclusion arrows). A node's tooltip also counts
-    what points at it in the view, e.g. 'supported by 3, statements agreeing 5'."""
+    chains (its descendants along premise → conclusion arrows); ``whole`` gives both from the
+    whole debate when the view holds only part of it. A node's tooltip also counts what points
+    at it in the view, e.g. 'supported by 3, statements agreeing 5'."""
     graph = view.digraph()
     arguments = nx.DiGraph()
     arguments.add_edges_from((e.source, e.target) for e in view.edges if e.relation in ARGUMENT_RELATIONS)
@@ -202,8 +241,12 @@ def _weigh(view: ViewGraph) -> None:
         if edge.relation in INCOMING_WORDS:
             incoming[edge.target][edge.relation] += 1
     for node_id, node in view.nodes.items():
-        resting = len(nx.descendants(arguments, node_id)) if node_id in arguments else 0
-        node.weight = graph.degree(node_id) + resting
+        if whole is None:
+            resting = len(nx.descendants(arguments, node_id)) if node_id in arguments else 0
+            node.weight = graph.degree(node_id) + resting
+        else:
+            resting = whole[1].get(node_id, 0)
+            node.weight = whole[0].get(node_id, 0) + resting
         counts = incoming[node_id]
         if counts:
             node.info.append(("in this view", ", ".join(
@@ -228,17 +271,34 @@ def full_view(store: Store) -> ViewGraph:
     return view
 
 
-def arguments_view(store: Store) -> ViewGraph:
-    """Claims and evidence, linked by support (green) and attack (red) arrows."""
+def arguments_view(store: Store, max_nodes: int | None = None) -> ViewGraph:
+    """Claims and evidence, linked by support (green) and attack (red) arrows; with
+    ``max_nodes``, only the heaviest that many (by how much rests on them in the whole debate),
+    chosen from the link ends before any detail is read, so a big debate's view costs what the
+    nodes drawn cost."""
     view = ViewGraph("arguments", "Arguments: what supports and what attacks each claim",
                      "Claims and evidence; green arrows support, red arrows attack, each pointing at "
                      "what is supported or attacked, conclusions above their premises. Size: how much "
                      "rests on a node.", layout="layered")
-    for row in _node_rows(store, ("claim", "evidence")):
+    if max_nodes is None:
+        for row in _node_rows(store, ("claim", "evidence")):
+            view.add(_node(row))
+        view.edges.extend(_link_edges(store))
+        _check_ends(view)
+        _weigh(view)
+        return view
+    every = {str(r["node"]) for r in runner.run(store, "viz-node-ids").values()}
+    ends = runner.run(store, "viz-link-ends").values()
+    whole = _argument_weights([(str(r["premise"]), str(r["conclusion"])) for r in ends], every)
+    keep = set(sorted(every, key=lambda n: (-(whole[0].get(n, 0) + whole[1].get(n, 0)), n))[:max_nodes])
+    for row in _node_rows(store, ("claim", "evidence"), keep):
         view.add(_node(row))
-    view.edges.extend(_link_edges(store))
+    links = {str(r["link"]) for r in ends if r["premise"] in keep and r["conclusion"] in keep}
+    view.edges.extend(_link_edges(store, links) if links else [])
     _check_ends(view)
-    _weigh(view)
+    _weigh(view, whole)
+    if len(every) > len(view.nodes):
+        view.description += f" The {len(view.nodes):,} heaviest of {len(every):,} nodes (--max-nodes)."
     return view
 
 
@@ -360,11 +420,14 @@ def _check_ends(view: ViewGraph) -> None:
     view.edges = [e for e in view.edges if e.source in view.nodes and e.target in view.nodes]
 
 
-def build_view(store: Store, name: str) -> ViewGraph:
-    """The named view (one of :data:`VIEWS`)."""
+def build_view(store: Store, name: str, max_nodes: int | None = None) -> ViewGraph:
+    """The named view (one of :data:`VIEWS`); ``max_nodes`` cuts the arguments view to its
+    heaviest nodes (:func:`arguments_view`)."""
     builders = {"full": full_view, "arguments": arguments_view, "actors": actors_view}
     if name not in builders:
         raise KgError(f"unknown view {name!r} (known: {', '.join(VIEWS)})")
+    if name == "arguments":
+        return with_kinds(arguments_view(store, max_nodes), store)
     return with_kinds(builders[name](store), store)
 
 
