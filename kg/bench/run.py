@@ -19,7 +19,8 @@ Steps after the build: one claim's evidence tree (``kg.analysis.trace.trace``, d
 the most discussed claim, ``trace_median`` for the claim with the median number of
 statements), the all-claims table (``kg.analysis.trace.trace_all``), coalition analysis
 (``kg.analysis.discourse``: statements, congruence network, Louvain coalitions) and a 2,000-node view
-(``kg.render.views`` arguments view, heaviest 2,000 nodes, rendered to HTML and written), then
+(``kg.render.views`` arguments view with ``max_nodes=2000``, as ``kg viz -v arguments --max-nodes
+2000``, rendered to HTML and written), then
 ``view_settle``: that page opened in headless Chromium until its layout settles
 (:mod:`kg.bench.settle`). ``coalitions`` is what ``kg analyze`` computes for them: the
 statement table, the congruence network, its strongest ``MAX_EDGES`` ties, Louvain. A step whose
