@@ -141,25 +141,35 @@ def _node_rows(store: Store, groups: tuple[str, ...] = (), nodes: set[str] | Non
                ) -> list[dict[str, object]]:
     """``viz-nodes`` rows, only of ``groups`` when given (bound with VALUES): the arguments view
     of a 1M-triple debate needs its 4,500 claims and evidence items, not all 43,000 nodes; only
-    of ``nodes`` when given (a few hundred at a time)."""
+    of ``nodes`` when given (filtered here, so their quotes and producers alone are read)."""
     values = {"group": [Literal(g) for g in groups]} if groups else None
     rows = runner.run(store, "viz-nodes", values).values()
     if nodes is not None:  # binding ?node here would make Oxigraph read every node of a group per block
         rows = [row for row in rows if str(row["node"]) in nodes]
-    quotes = {r["node"]: r for r in _chunked(store, "trace-quotes", {str(r["q"]) for r in rows if r["q"]})}
-    srcs = {str(q["src"]) for q in quotes.values()}
-    sources = {r["node"]: r["id"] for r in _chunked(store, "trace-labels", srcs)}
+    quotes = _quotes(store, {str(r["q"]) for r in rows if r["q"]})
     producers: dict[str, list[str]] = defaultdict(list)
     evidence = {str(r["node"]) for r in rows if r["group"] == "evidence"}
     for r in _chunked(store, "viz-producers", evidence):
         producers[str(r["node"])].append(str(r["producerName"]))
     out = []
     for row in rows:
-        quote = quotes.get(str(row.pop("q")), {})
-        out.append({**row, "node": str(row["node"]), "quote": quote.get("exact"), "start": quote.get("start"),
-                    "end": quote.get("end"), "source": sources.get(quote.get("src")),
+        quote = quotes.get(str(row.pop("q")), _NO_QUOTE)
+        out.append({**row, **quote, "node": str(row["node"]),
                     "producedBy": "; ".join(sorted(set(producers[str(row["node"])]))) or None})
     return out
+
+
+_NO_QUOTE = {"quote": None, "start": None, "end": None, "source": None}
+
+
+def _quotes(store: Store, iris: set[str]) -> dict[str, dict[str, object]]:
+    """The words, offsets and source id of each quote in ``iris``, as :func:`quote_info` reads
+    them (``trace-quotes``, then the sources' ids, each a few hundred at a time)."""
+    found = {r["node"]: r for r in _chunked(store, "trace-quotes", iris)}
+    srcs = {str(q["src"]) for q in found.values()}
+    sources = {r["node"]: r["id"] for r in _chunked(store, "trace-labels", srcs)}
+    return {iri: {"quote": q["exact"], "start": q["start"], "end": q["end"], "source": sources.get(q["src"])}
+            for iri, q in found.items()}
 
 
 CHUNK = 250  # terms bound in one VALUES block: Oxigraph's time for one grows faster than its length
@@ -197,13 +207,9 @@ def _link_edges(store: Store, links: set[str] | None = None) -> list[Edge]:
     else:
         rows = sorted(_chunked(store, "viz-link-details", links, "link"),
                       key=lambda r: (r["polarity"], r["link"]))
-        quotes = {r["node"]: r for r in _chunked(store, "trace-quotes", {str(r["q"]) for r in rows})}
-        srcs = {str(q["src"]) for q in quotes.values()}
-        sources = {r["node"]: r["id"] for r in _chunked(store, "trace-labels", srcs)}
+        quotes = _quotes(store, {str(r["q"]) for r in rows})
         for row in rows:
-            quote = quotes.get(str(row["q"]), {})
-            row.update(quote=quote.get("exact"), start=quote.get("start"), end=quote.get("end"),
-                       source=sources.get(quote.get("src")))
+            row.update(quotes.get(str(row["q"]), _NO_QUOTE))
     for row in rows:
         info: Info = [("link", _text(row["kind"]))]
         if row.get("assertedBy") is not None:
@@ -233,20 +239,19 @@ def _weigh(view: ViewGraph, whole: tuple[dict[str, int], dict[str, int]] | None 
     chains (its descendants along premise → conclusion arrows); ``whole`` gives both from the
     whole debate when the view holds only part of it. A node's tooltip also counts what points
     at it in the view, e.g. 'supported by 3, statements agreeing 5'."""
-    graph = view.digraph()
-    arguments = nx.DiGraph()
-    arguments.add_edges_from((e.source, e.target) for e in view.edges if e.relation in ARGUMENT_RELATIONS)
+    if whole is None:
+        degree = dict(view.digraph().degree())  # every edge of the view, not only arguments
+        _, resting_on = _argument_weights([(e.source, e.target) for e in view.edges
+                                           if e.relation in ARGUMENT_RELATIONS], set(view.nodes))
+    else:
+        degree, resting_on = whole
     incoming: dict[str, Counter[str]] = defaultdict(Counter)
     for edge in view.edges:
         if edge.relation in INCOMING_WORDS:
             incoming[edge.target][edge.relation] += 1
     for node_id, node in view.nodes.items():
-        if whole is None:
-            resting = len(nx.descendants(arguments, node_id)) if node_id in arguments else 0
-            node.weight = graph.degree(node_id) + resting
-        else:
-            resting = whole[1].get(node_id, 0)
-            node.weight = whole[0].get(node_id, 0) + resting
+        resting = resting_on.get(node_id, 0)
+        node.weight = degree.get(node_id, 0) + resting
         counts = incoming[node_id]
         if counts:
             node.info.append(("in this view", ", ".join(
@@ -280,24 +285,20 @@ def arguments_view(store: Store, max_nodes: int | None = None) -> ViewGraph:
                      "Claims and evidence; green arrows support, red arrows attack, each pointing at "
                      "what is supported or attacked, conclusions above their premises. Size: how much "
                      "rests on a node.", layout="layered")
-    if max_nodes is None:
-        for row in _node_rows(store, ("claim", "evidence")):
-            view.add(_node(row))
-        view.edges.extend(_link_edges(store))
-        _check_ends(view)
-        _weigh(view)
-        return view
-    every = {str(r["node"]) for r in runner.run(store, "viz-node-ids").values()}
-    ends = runner.run(store, "viz-link-ends").values()
-    whole = _argument_weights([(str(r["premise"]), str(r["conclusion"])) for r in ends], every)
-    keep = set(sorted(every, key=lambda n: (-(whole[0].get(n, 0) + whole[1].get(n, 0)), n))[:max_nodes])
+    keep = links = whole = None
+    if max_nodes is not None:
+        every = {str(r["node"]) for r in runner.run(store, "viz-node-ids").values()}
+        ends = runner.run(store, "viz-link-ends").values()
+        whole = _argument_weights([(str(r["premise"]), str(r["conclusion"])) for r in ends], every)
+        keep = set(sorted(every, key=lambda n: (-(whole[0].get(n, 0) + whole[1].get(n, 0)), n))[:max_nodes])
+        links = {str(r["link"]) for r in ends if r["premise"] in keep and r["conclusion"] in keep}
     for row in _node_rows(store, ("claim", "evidence"), keep):
         view.add(_node(row))
-    links = {str(r["link"]) for r in ends if r["premise"] in keep and r["conclusion"] in keep}
-    view.edges.extend(_link_edges(store, links) if links else [])
+    if links is None or links:
+        view.edges.extend(_link_edges(store, links))
     _check_ends(view)
     _weigh(view, whole)
-    if len(every) > len(view.nodes):
+    if keep is not None and len(every) > len(view.nodes):
         view.description += f" The {len(view.nodes):,} heaviest of {len(every):,} nodes (--max-nodes)."
     return view
 
