@@ -86,8 +86,7 @@ class _Subtree:
             following: list[URIRef] = []
             level_rows = self.level_links(frontier)
             premises = sorted({URIRef(link["premise"]) for link in level_rows})
-            is_evidence = ({r["node"] for r in self.fetch("trace-evidence-of", premises)}
-                           if premises else set())
+            is_evidence = {r["node"] for r in self.fetch("trace-evidence-of", premises)}
             for link in level_rows:
                 link["isEvidence"] = link["premise"] in is_evidence
             for node, links in _group(level_rows, "node").items():
@@ -110,7 +109,7 @@ class _Subtree:
                 self.statement_counts[node][row["stance"]] = runner.count(row["statements"])
                 terms[node][row["stanceTerm"]] = runner.count(row["statements"])
         counted = [c for c in claims if str(c) not in self.tallies]
-        for row in self.fetch("trace-statement-counts", counted) if counted else []:
+        for row in self.fetch("trace-statement-counts", counted):
             self.statement_counts[row["node"]][row["stance"]] = runner.count(row["n"])
             terms[row["node"]][row["stanceTerm"]] = runner.count(row["n"])
         busy = {node: ts for node, ts in terms.items() if limit and sum(ts.values()) > limit}
@@ -149,7 +148,7 @@ class _Subtree:
         for row in self.fetch("trace-link-tallies", nodes):
             counts[row["node"]][row["kind"]] = runner.count(row["n"])
         rest = [n for n in nodes if str(n) not in counts]
-        for row in self.fetch("trace-link-counts", rest) if rest else []:
+        for row in self.fetch("trace-link-counts", rest):
             counts[row["node"]][row["kind"]] = runner.count(row["n"])
         return counts
 
@@ -161,7 +160,7 @@ class _Subtree:
             return self.fetch("trace-links", frontier)
         counts = self.link_counts(frontier)
         whole = [n for n in frontier if sum(counts.get(str(n), {}).values()) <= self.limit]
-        rows = self.fetch("trace-links", whole) if whole else []
+        rows = self.fetch("trace-links", whole)
         chosen: list[URIRef] = []
         kept = set(whole)
         for node in (n for n in frontier if n not in kept):
@@ -170,9 +169,7 @@ class _Subtree:
                 sample = runner.rows(self.store, "trace-link-sample", limit=share,
                                      values={"node": [node], "kind": [URIRef(kind)]})
                 chosen += [URIRef(r["l"]) for r in sample]
-        if chosen:
-            rows += runner.rows(self.store, "trace-links", values={"l": chosen})
-        return rows
+        return rows + runner.rows(self.store, "trace-links", values={"l": chosen})
 
     def fetch(self, name: str, nodes: list[URIRef]) -> list[dict[str, Any]]:
         """Rows of a trace query for a set of nodes, bound together with VALUES."""
