@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef
 from kg.model.errors import KgError
 from kg.queries.binding import bind, literal, refuse_service, scoped_update
 from kg.queries.catalogue import NamedQuery, for_engine, named
-from kg.stores.base import Result, Store, Term, python
+from kg.stores.base import Result, Store, Term
 
 Query = str | NamedQuery
 
@@ -55,13 +55,9 @@ def _checked(text: str) -> None:
     refuse_service(text)
 
 
-def plain(term: Term | None) -> Any:
-    """A query value as JSON-friendly data: dates as ISO strings, decimals as numbers, IRIs as str."""
-    return plain_value(python(term))
-
-
-def plain_value(value: object) -> Any:
-    """A Python value of a query (:meth:`Result.python_rows`) as JSON-friendly data."""
+def plain(value: object) -> Any:
+    """A Python value of a query (:meth:`Result.python_rows`) as JSON-friendly data: dates as ISO
+    strings, decimals as numbers (IRIs are already str)."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -90,7 +86,7 @@ def boolean(value: object) -> bool | None:
 
 def plain_rows(result: Result) -> list[dict[str, Any]]:
     """A SELECT result as rows of JSON-friendly values (see :func:`plain`)."""
-    return [{k: plain_value(v) for k, v in zip(result.vars, row, strict=True)}
+    return [{k: plain(v) for k, v in zip(result.vars, row, strict=True)}
             for row in result.python_rows()]
 
 
