@@ -190,6 +190,16 @@ def test_labels_are_cut_at_a_word_and_sizes_grow_with_weight() -> None:
     assert node_size(0) == 9.0 and node_size(4) == 19.0 and node_size(10_000) == 60.0
 
 
+def test_a_big_full_view_opens_with_statements_and_sources_hidden() -> None:
+    from kg.render.view_html import BIG_GRAPH_NODES, page_data
+
+    for nodes, hidden in ((BIG_GRAPH_NODES, []), (BIG_GRAPH_NODES + 1, ["statement", "source"])):
+        view = synthetic_view(nodes, 10)
+        view.name = "full"
+        assert page_data(view)["hidden_groups"] == hidden
+    assert page_data(synthetic_view(BIG_GRAPH_NODES + 1, 10))["hidden_groups"] == []  # not the full view
+
+
 def test_page_data_cannot_close_its_script_block() -> None:
     text = script_json({"q": "</script><script>alert(1)</script> & <!--"})
     assert not re.search(r"[<>&]", text)

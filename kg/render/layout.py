@@ -12,8 +12,9 @@ milliseconds, where a force layout in the browser took seconds to settle):
   ring and conflict ties run across.
 
 Sizes are in the page's canvas pixels. A labelled node takes :data:`SLOT_WIDTH` × :data:`ROW_HEIGHT`,
-wide and tall enough for its shape and a label wrapped to :data:`LABEL_WIDTH` pixels in at most
-three lines, so labels never overlap; an unlabelled node (a statement) takes a narrow slot.
+wide and tall enough for its shape and a label wrapped by the page into at most three lines of
+about 150 px (:data:`kg.render.view_html.LINE_CHARS` characters), so labels never overlap; an
+unlabelled node (a statement) takes a narrow slot.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import networkx as nx
 
 Position = tuple[float, float]
 
-LABEL_WIDTH = 150  # px: labels are wrapped to lines of about this width (LINE_CHARS characters)
 SLOT_WIDTH = 185  # px between the centres of two labelled nodes on a level
 SMALL_SLOT = 34  # px for a node drawn without a label
 ROW_HEIGHT = 150  # px between levels: shape (≤ 52 px) + three lines of label + a gap

@@ -1,17 +1,18 @@
 """Turn a :class:`kg.render.views.ViewGraph` into one self-contained HTML file that works offline.
 
-pyvis assembles the vis-network data and physics options and supplies the vis-network library
-it bundles; the page around it is ours (:mod:`kg.render.view_page`), because pyvis 0.3.2's template links
-bootstrap from a CDN and writes tooltips with ``innerHTML``. Everything is inlined, so the file
-opens from disk with no network, and all source text is passed as data and rendered as text.
+The page is ours (:mod:`kg.render.view_page`): pyvis 0.3.2's template links bootstrap from a CDN
+and writes tooltips with ``innerHTML``. From pyvis come the vis-network library it bundles and
+its ForceAtlas2 settings; the node and edge objects are written here in the form pyvis writes
+them. Everything is inlined, so the file opens from disk with no network, and all source text is
+passed as data and rendered as text.
 
 Readability rules: shape by group, colour by kind (read from the graph, so a new kind gets its
-own colour), a legend with counts, canvas labels cut to :data:`LABEL_CHARS` characters (the full
-label is in the tooltip), node size from the node's weight. Every graph settles once with
-ForceAtlas2 for a bounded number of iterations and straight edges, then physics switches off
-(2,000 nodes: about 6 s in headless Chromium on 2 cores; a networkx spring layout of the same
-graph took 10-14 s in Python, so the browser does the layout).
-"""
+own colour) or, in the actors view, by side, a legend with counts, node size from the node's
+weight. Placed views (:mod:`kg.render.layout`: arguments and claim views top-down, actors by
+side) arrive with positions and labels wrapped into slots, and open no further out than 12 px
+text. The full view settles once with ForceAtlas2 for a bounded number of node-iterations and
+then stops; past :data:`HOVER_LABELS_FROM` nodes only the heaviest carry canvas labels (cut to
+:data:`LABEL_CHARS` characters; the full label is in the tooltip)."""
 
 from __future__ import annotations
 
@@ -299,11 +300,14 @@ def page_data(view: ViewGraph) -> dict[str, object]:
                     for r in sorted(relations, key=lambda r: (list(RELATION_STYLES).index(r)
                                                               if r in RELATION_STYLES else 99, r))]
     groups = Counter(n.group for n in view.nodes.values())
+    # a big full view opens with its statements and sources hidden (ticked on under "Show")
+    hidden = ["statement", "source"] if view.name == "full" and len(view.nodes) > BIG_GRAPH_NODES else []
     return {
         "name": view.name, "title": view.title, "description": view.description, "layout": view.layout,
         "nodes": vis_nodes, "edges": vis_edges, "headings": headings,
         "min_scale": math.ceil(READABLE_PX / LABEL_FONT * 1e4) / 1e4 if pos else None,
         "slot": layout.SLOT_WIDTH,
+        "hidden_groups": hidden,
         "legend": {"nodes": legend_nodes, "edges": legend_edges,
                    "groups": [{"group": g, "count": groups[g]}
                               for g in sorted(groups, key=lambda g: GROUP_ORDER.index(g)

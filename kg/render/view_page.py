@@ -197,11 +197,7 @@ PAGE = """<!DOCTYPE html>
   // Legend: one entry per node kind (or side) and per link relation; clicking hides or shows
   // them. "Show" hides or shows whole groups; a big full view opens with statements and sources
   // hidden (tick them to see them).
-  const hiddenKinds = new Set(), hiddenRelations = new Set(), hiddenGroups = new Set();
-  if (view.name === "full" && view.nodes.length > 400) {{
-    hiddenGroups.add("statement");
-    hiddenGroups.add("source");
-  }}
+  const hiddenKinds = new Set(), hiddenRelations = new Set(), hiddenGroups = new Set(view.hidden_groups);
   function applyFilters() {{
     nodes.update(view.nodes.map(n => ({{id: n.id,
         hidden: hiddenKinds.has(n.kind) || hiddenGroups.has(n.group_name)}})));
