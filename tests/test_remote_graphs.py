@@ -53,7 +53,7 @@ def test_virtuoso_endpoints_and_credentials(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.delenv("KG_STORE_GSP", raising=False)
     monkeypatch.delenv("KG_STORE_UPDATE", raising=False)
     monkeypatch.setenv("NETRC", str(tmp_path / "none"))
-    store = RemoteStore.from_spec(f"http://kg:s3cret@127.0.0.1:8890/sparql-auth#graph={G}")
+    store = RemoteStore.from_spec(f"http://kg:s3cret@127.0.0.1:8890/sparql-auth#graph={G}", discover=False)
     assert (store.query_url, store.update_url, store.gsp_url) == (
         "http://127.0.0.1:8890/sparql-auth", "http://127.0.0.1:8890/sparql-auth",
         "http://127.0.0.1:8890/sparql-graph-crud-auth")

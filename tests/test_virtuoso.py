@@ -27,6 +27,7 @@ from kg.build import pipeline as build_pipeline
 from kg.ingest.synth import synthesise
 from kg.model.errors import KgError
 from kg.stores import open_store
+from kg.stores.builds import roles
 from kg.stores.oxigraph import OxigraphStore
 from kg.stores.remote import GRAPH_BASE, RemoteStore, boolean_vars, parse_results_json
 
@@ -118,7 +119,8 @@ def synth(virtuoso: Virtuoso, seed_url: str, tmp_path_factory: pytest.TempPathFa
 
 def test_build_writes_the_debate_graph_only(seed_url: str, virtuoso: Virtuoso) -> None:
     with open_store(virtuoso.url) as remote:  # no --graph: the one debate graph on the server
-        assert remote.named_graph == SEED_GRAPH
+        assert remote.graph == SEED_GRAPH  # type: ignore[attr-defined]
+        assert remote.named_graph.startswith(SEED_GRAPH + "/builds/")  # type: ignore[union-attr]  # its build
         got = counts(remote)
         assert {k: got[k] for k in EXPECTED_COUNTS} == EXPECTED_COUNTS
         assert got["triples"] == SEED_TRIPLES  # Virtuoso's system triples are not counted
@@ -176,23 +178,29 @@ def test_graph_option_names_the_graph(seed_url: str, virtuoso: Virtuoso, kg) -> 
 
 
 def test_a_failed_build_leaves_the_graph_as_it_was(seed_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[str, int, int]] = []
 
-    def broken(staging: RemoteStore) -> None:
-        # mid-build: the new data is loaded and derived in the staging graph, while readers of
-        # the debate's graph still see the old build, whole
+    def broken(new: RemoteStore) -> None:
+        # mid-build: the new data is loaded and derived in the build's own graph, while readers
+        # of the debate's graph still see the old build, whole
         with open_store(seed_url) as reader:
-            seen.append((staging.count(), counts(reader)["triples"]))
+            seen.append((new.named_graph or "", new.count(), counts(reader)["triples"]))
         raise KgError("number checks broke")
 
+    monkeypatch.setenv("KG_STORE_PRUNE", "wait")
     monkeypatch.setattr(build_pipeline, "POST_BUILD_STEPS", (broken,))
+    with open_store(seed_url) as before:
+        current = before.named_graph  # type: ignore[attr-defined]
     with pytest.raises(KgError, match="number checks broke"):
         build(SEED_DATA, seed_url)
-    assert seen == [(SEED_TRIPLES - 50, SEED_TRIPLES)]  # staging: all but the 5 number checks
+    [(failed, loaded, read)] = seen
+    assert failed.startswith(SEED_GRAPH + "/builds/") and failed != current
+    assert (loaded, read) == (SEED_TRIPLES - 50, SEED_TRIPLES)  # the new build: all but the 5 number checks
     with open_store(seed_url) as remote:
+        assert remote.named_graph == current  # type: ignore[attr-defined]
         assert counts(remote)["triples"] == SEED_TRIPLES
-        staging = remote.at(SEED_GRAPH + "-staging")  # type: ignore[attr-defined]
-        assert staging.count() == 0  # dropped by the abort
+        assert remote.at(failed).count() == 0  # type: ignore[attr-defined]  # dropped by the abort
+        assert failed not in {build for _role, build in roles(remote)}  # type: ignore[arg-type]
 
 
 def test_blank_nodes_stay_one_node_across_chunks(virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch) -> None:

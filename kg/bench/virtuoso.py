@@ -33,7 +33,7 @@ QUERY_SECONDS = 300  # MaxQueryExecutionTime: past it Virtuoso sends a partial a
 # joins are far off (962,569 s estimated for the 2,000-node view's query at 300k triples)
 USER = "kg"
 
-# What the SPARQL user needs, as isql statements: an account, SPARQL updates (INSERT, MOVE, the
+# What the SPARQL user needs, as isql statements: an account, SPARQL updates (INSERT, DROP, the
 # Graph Store Protocol), and read, write and list rights on graphs (RDF_DEFAULT_USER_PERMS_SET
 # bits: 1 read, 2 write, 4 load from the web, 8 list); the anonymous user gets no graph at all.
 GRANTS = (

@@ -5,7 +5,7 @@
 * :mod:`~kg.stores.registry`: the kinds and :func:`locate` / :func:`open_store`, which turn the
   ``--store`` text into a store;
 * one module per kind: :mod:`~kg.stores.oxigraph` (embedded, default), :mod:`~kg.stores.memory`
-  (rdflib), :mod:`~kg.stores.remote` (any SPARQL 1.1 server).
+  (rdflib), :mod:`~kg.stores.remote` (any SPARQL 1.1 server; its builds: :mod:`~kg.stores.builds`).
 
 May import: ``kg.model`` only. Code outside this package opens stores through the registry.
 """

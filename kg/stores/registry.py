@@ -53,7 +53,8 @@ def _open_sparql(target: str) -> Store:
 
 
 def _begin_sparql(target: str, wait: bool, say: Callable[[str], None] | None) -> StoreBuild:
-    from kg.stores.remote import RemoteBuild, RemoteStore
+    from kg.stores.builds import RemoteBuild
+    from kg.stores.remote import RemoteStore
 
     return RemoteBuild(RemoteStore.from_spec(target, discover=False))
 

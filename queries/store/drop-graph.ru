@@ -1,5 +1,5 @@
-# Store protocol: remove one named graph (a build's staging graph before it loads, or after it
-# fails; a build's graph before INSERT DATA refills it).
+# Store protocol: remove one named graph: a retired build (dropped one build after readers
+# stopped being sent to it) or a build that failed its checks.
 #
 # Parameters: the graph, written in place of <urn:x-kg:graph> by the store as a checked IRI.
 # Example: run by `kg build --store http://HOST/sparql-auth`.
