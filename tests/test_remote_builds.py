@@ -65,8 +65,8 @@ def registry(base: str) -> dict[str, list[str]]:
 
 def test_a_build_goes_into_a_graph_of_its_own_and_the_name_points_at_it(server: str) -> None:
     report = build(SEED_DATA, server)
-    assert report.store == f"sparql:{server}/query graph <{G}>"
     current = registry(server)["current"]
+    assert report.store == f"sparql:{server}/query graph <{G}> (build <{current[0]}>)"
     assert len(current) == 1 and current[0].startswith(G + BUILD_PATH)
     assert graph_count(server, current[0]) == SEED_TRIPLES
     assert graph_count(server, G) == 0  # the name holds no data of its own

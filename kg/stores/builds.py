@@ -99,6 +99,7 @@ class RemoteBuild(StoreBuild):
                                          graph=self.target.graph, build=self.store.named_graph))
             self.target.named_graph = self.store.named_graph  # this process reads the new build
             prune(self.target, self.policy)
+            return f"{self.target.description} (build <{self.store.named_graph}>)"
         return self.target.description
 
     def abort(self) -> None:
