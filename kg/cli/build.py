@@ -22,6 +22,11 @@ def build(data_dir: Path, store_spec: str | None, quiet: bool, no_wait: bool) ->
 
     Finds every quote in its source text, records offsets and checksums, validates with SHACL
     and writes the store atomically: if anything fails, the previous store stays as it was.
+
+    On a SPARQL server (--store URL) each build goes into a graph of its own, and the debate's
+    graph is pointed at it once every check passes. The build before stays for readers still
+    reading it; older ones are dropped in the background after the command returns
+    (KG_STORE_PRUNE=wait drops them first, KG_STORE_PRUNE=keep keeps them).
     """
     from kg.build import build as run_build
 
