@@ -117,6 +117,36 @@ def test_arguments_view_of_the_heaviest_nodes_matches_the_whole_view(store: Oxig
     assert cut.description.endswith("The 10 heaviest of 45 nodes (--max-nodes).")
 
 
+def test_the_details_of_the_kept_nodes_and_links_are_read_for_them_alone(store: OxigraphStore) -> None:
+    """The queries --max-nodes reads details with, bound to a few nodes, links and quotes of the
+    seed: only claims and evidence come back (an actor given is not one), in the viz-nodes
+    order; a link's labels and its quote in one row; a quote's words, offsets and source."""
+    from kg.queries.runner import rows
+
+    poll, root, pfew = (URIRef(ID + p) for p in ("evidence/ipsos-mori-public-poll",
+                                                  f"claim/{ROOT_CLAIM}", "actor/pfew"))
+    nodes = rows(store, "viz-node-details", values={"node": [poll, root, pfew]})
+    assert [(r["group"], r["id"], r["kind"]) for r in nodes] == [
+        ("claim", ROOT_CLAIM, "Policy claim"), ("evidence", "ipsos-mori-public-poll", "Survey")]
+    assert nodes[0]["text"] == "Every frontline police officer should be armed with a Taser."
+    assert nodes[0]["q"] is None and nodes[1]["text"] is None
+    assert nodes[1]["label"] == "Ipsos MORI public poll on Taser, released by the Police Federation"
+    quote = ID + "quote/tv-federation-taser-call-533-639"
+    assert nodes[1]["q"] == quote
+    expected = {"quote": f"a public poll which showed {POLL_QUOTE}", "start": 533, "end": 639,
+                "source": "tv-federation-taser-call"}
+    assert rows(store, "viz-quotes", node=URIRef(quote)) == [
+        {"node": quote, "exact": expected["quote"], "start": 533, "end": 639,
+         "source": "tv-federation-taser-call"}]
+    link = ID + ("link/tv-federation-taser-call-ipsos-mori-public-poll-supports-"
+                 "public-backs-officers-carrying-taser-pfew")
+    assert rows(store, "viz-link-details", link=URIRef(link)) == [
+        {"link": link, "polarity": "support", "kind": "Support",
+         "assertedBy": "Police Federation of England and Wales", "basis": "stated", **expected}]
+    every = [URIRef(r["link"]) for r in rows(store, "viz-link-ends")]
+    assert len(rows(store, "viz-link-details", values={"link": every})) == len(every) == 32
+
+
 def test_actors_view_colours_sides_and_draws_conflict(store: OxigraphStore) -> None:
     """Sides and ties are those of 'kg analyze': Symonds and the Cambridge researchers are on
     opposite sides, tied by a conflict of weight -14 (4 from their opposite stances on the
