@@ -116,7 +116,8 @@ def layered(nodes: Iterable[str], edges: Iterable[tuple[str, str]], labelled: Ca
     graph.add_nodes_from(nodes)
     graph.add_edges_from((a, b) for a, b in edges if a != b)
     loners = sorted((n for n in graph if graph.degree(n) == 0), key=lambda n: (-weight(n), n))
-    linked = graph.subgraph(n for n in graph if graph.degree(n) > 0)
+    linked = graph  # what is left once the loners go (not a subgraph view: networkx walks views slowly)
+    linked.remove_nodes_from(loners)
 
     def rank(node: str) -> tuple:
         return (-weight(node), node)
@@ -126,7 +127,7 @@ def layered(nodes: Iterable[str], edges: Iterable[tuple[str, str]], labelled: Ca
 
     components = sorted(nx.weakly_connected_components(linked), key=lambda c: (-len(c), min(c)))
     levels = _levels(linked)  # once for all: a node's level depends only on what it reaches
-    near = {n: set(graph.pred[n]) | set(graph.succ[n]) for n in linked}
+    near = {n: set(linked.pred[n]) | set(linked.succ[n]) for n in linked}
     blocks = []
     for component in components:
         placed, block = _place_rows(_order(component, near, {n: levels[n] for n in component}, rank),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import pyvis
@@ -119,6 +120,7 @@ def node_size(weight: float) -> float:
     return round(min(60.0, 9.0 + 5.0 * math.sqrt(max(weight, 0.0))), 1)
 
 
+@lru_cache(maxsize=256)  # a page has few colours and many nodes
 def _darker(colour: str, factor: float = 0.7) -> str:
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#{:02x}{:02x}{:02x}".format(*(int(c * factor) for c in (r, g, b)))
