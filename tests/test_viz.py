@@ -19,7 +19,7 @@ from kg.analysis.network import Options, analyse
 from kg.analysis.trace import trace
 from kg.build import build
 from kg.queries.runner import resolve_id
-from kg.render.view_html import node_size, script_json, short, write
+from kg.render.view_html import node_size, script_json, short, wrapped, write
 from kg.render.views import Edge, Node, ViewGraph, actors_view, arguments_view, claim_view, full_view
 from kg.stores import Store
 from kg.stores.oxigraph import OxigraphStore
@@ -218,6 +218,16 @@ def test_labels_are_cut_at_a_word_and_sizes_grow_with_weight() -> None:
     assert short("Taser carriers almost 50% more likely to use force") == "Taser carriers almost 50% more…"
     assert short("Officers face more violence") == "Officers face more violence"
     assert node_size(0) == 9.0 and node_size(4) == 19.0 and node_size(10_000) == 60.0
+
+
+def test_placed_labels_wrap_at_spaces_into_three_lines() -> None:
+    assert wrapped("Taser for every frontline officer who wants one") == \
+        "Taser for every\nfrontline officer\nwho wants one"
+    assert wrapped("aaaaaaaaaa  bbbbbbbbb\tcc") == "aaaaaaaaaa bbbbbbbbb\ncc"  # 20 characters fit a line
+    assert wrapped("a " + "x" * 25 + " b") == "a\n" + "x" * 25 + "\nb"  # a long word kept whole, alone
+    assert wrapped("one two three four five six seven eight nine ten eleven twelve thirteen fourteen") == \
+        "one two three four\nfive six seven eight\nnine ten eleven …"
+    assert wrapped("") == ""
 
 
 def test_a_big_full_view_opens_with_statements_and_sources_hidden() -> None:

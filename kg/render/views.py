@@ -192,12 +192,14 @@ def _chunked(store: Store, query: str, nodes: set[str], variable: str = "node") 
             for row in runner.rows(store, query, values={variable: [URIRef(n) for n in chunk]})]
 
 
-def _side_by_side(store: Store, first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+def _side_by_side(store: Store, first: Callable[[], A], second: Callable[[], B], together: bool = True
+                  ) -> tuple[A, B]:
     """``first()`` and ``second()``, two readings of ``store`` that do not depend on each other,
-    run on two threads when the store allows it (:attr:`Store.concurrent`: pyoxigraph lets go
-    of the GIL while a query runs, a SPARQL server answers each request apart), else in turn.
-    The 2,000-node view of a 1M-triple debate reads its nodes and its links side by side."""
-    if not store.concurrent:
+    run on two threads when ``together`` and the store allows it (:attr:`Store.concurrent`:
+    pyoxigraph lets go of the GIL while a query runs, a SPARQL server answers each request
+    apart), else in turn. The 2,000-node view of a 1M-triple debate reads its nodes and its
+    links side by side."""
+    if not (together and store.concurrent):
         return first(), second()
     with ThreadPoolExecutor(max_workers=1) as pool:
         later = pool.submit(second)
@@ -303,15 +305,17 @@ def arguments_view(store: Store, max_nodes: int | None = None) -> ViewGraph:
                      "rests on a node.", layout="layered")
     keep = links = whole = None
     if max_nodes is not None:
-        ids, ends = _side_by_side(store, lambda: runner.run(store, "viz-node-ids").values(),
-                                  lambda: runner.run(store, "viz-link-ends").values())
-        every = {str(r["node"]) for r in ids}
+        every = {str(r["node"]) for r in runner.run(store, "viz-node-ids").values()}
+        ends = runner.run(store, "viz-link-ends").values()
         whole = _argument_weights([(str(r["premise"]), str(r["conclusion"])) for r in ends], every)
         keep = set(sorted(every, key=lambda n: (-(whole[0].get(n, 0) + whole[1].get(n, 0)), n))[:max_nodes])
         links = {str(r["link"]): (str(r["premise"]), str(r["conclusion"])) for r in ends
                  if r["premise"] in keep and r["conclusion"] in keep}
+    # side by side only once the store has answered (a SPARQL server's login is then settled:
+    # two first requests at once would both be asked for it)
     rows, edges = _side_by_side(store, lambda: _node_rows(store, ("claim", "evidence"), keep),
-                                lambda: _link_edges(store, links) if links is None or links else [])
+                                lambda: _link_edges(store, links) if links is None or links else [],
+                                together=keep is not None)
     for row in rows:
         view.add(_node(row))
     view.edges.extend(edges)
