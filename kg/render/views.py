@@ -13,10 +13,8 @@ The page itself (pyvis data, the HTML template, offline scripts) is :mod:`kg.ren
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import networkx as nx
 from rdflib import Literal, URIRef
@@ -33,8 +31,6 @@ INCOMING_WORDS = {"support": "supported by", "attack": "attacked by", "agree": "
                   "produced-by": "evidence items produced"}
 
 Info = list[tuple[str, str]]
-A = TypeVar("A")
-B = TypeVar("B")
 
 
 @dataclass
@@ -192,20 +188,6 @@ def _chunked(store: Store, query: str, nodes: set[str], variable: str = "node") 
             for row in runner.rows(store, query, values={variable: [URIRef(n) for n in chunk]})]
 
 
-def _side_by_side(store: Store, first: Callable[[], A], second: Callable[[], B], together: bool = True
-                  ) -> tuple[A, B]:
-    """``first()`` and ``second()``, two readings of ``store`` that do not depend on each other,
-    run on two threads when ``together`` and the store allows it (:attr:`Store.concurrent`:
-    pyoxigraph lets go of the GIL while a query runs, a SPARQL server answers each request
-    apart), else in turn. The 2,000-node view of a 1M-triple debate reads its nodes and its
-    links side by side."""
-    if not (together and store.concurrent):
-        return first(), second()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        later = pool.submit(second)
-        return first(), later.result()
-
-
 def _node(row: dict[str, object]) -> Node:
     kind = _text(row["kind"])
     group = _text(row["group"])
@@ -311,14 +293,10 @@ def arguments_view(store: Store, max_nodes: int | None = None) -> ViewGraph:
         keep = set(sorted(every, key=lambda n: (-(whole[0].get(n, 0) + whole[1].get(n, 0)), n))[:max_nodes])
         links = {str(r["link"]): (str(r["premise"]), str(r["conclusion"])) for r in ends
                  if r["premise"] in keep and r["conclusion"] in keep}
-    # side by side only once the store has answered (a SPARQL server's login is then settled:
-    # two first requests at once would both be asked for it)
-    rows, edges = _side_by_side(store, lambda: _node_rows(store, ("claim", "evidence"), keep),
-                                lambda: _link_edges(store, links) if links is None or links else [],
-                                together=keep is not None)
-    for row in rows:
+    for row in _node_rows(store, ("claim", "evidence"), keep):
         view.add(_node(row))
-    view.edges.extend(edges)
+    if links is None or links:
+        view.edges.extend(_link_edges(store, links))
     _check_ends(view)
     _weigh(view, whole)
     if keep is not None and len(every) > len(view.nodes):
