@@ -173,9 +173,9 @@ def _quotes(store: Store, iris: set[str]) -> dict[str, dict[str, object]]:
             for r in _chunked(store, "viz-quotes", iris)}
 
 
-# terms bound in one VALUES block. For the view's queries as they are now, 250 to 2,000 a block
-# cost Oxigraph the same at 1M triples (the two-pattern OPTIONALs that made big blocks slow are
-# gone); the blocks keep a server's requests and rdflib's joins small.
+# terms bound in one VALUES block. For viz-node-details, viz-link-details, viz-quotes and
+# viz-producers, 250 to 2,000 a block cost Oxigraph the same at 1M triples (measured); the blocks
+# keep a server's requests small.
 CHUNK = 250
 
 
