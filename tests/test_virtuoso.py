@@ -154,6 +154,17 @@ def test_views_are_the_same_pages(view: tuple[str, ...], seed_url: str, kg, tmp_
     assert remote.read_bytes() == local.read_bytes() and remote.stat().st_size > 100_000
 
 
+def test_the_heaviest_nodes_view_is_the_same_page(seed_url: str, kg, tmp_path: Path) -> None:
+    """--max-nodes reads the kept nodes' and links' details with queries of their own
+    (viz-node-details, viz-link-details, viz-quotes): Virtuoso answers them as Oxigraph does."""
+    local, remote = tmp_path / "local.html", tmp_path / "remote.html"
+    view = ("--view", "arguments", "--max-nodes", "12")
+    assert kg("viz", *view, "-o", str(local)).exit_code == 0
+    done = kg("viz", *view, "-o", str(remote), store=seed_url)
+    assert done.exit_code == 0, done.output
+    assert remote.read_bytes() == local.read_bytes() and b"The 12 heaviest of 45 nodes" in local.read_bytes()
+
+
 def test_export_is_every_triple(seed_url: str, seed_store: Path, kg) -> None:
     remote = kg("export", "-f", "nt", store=seed_url)
     assert remote.exit_code == 0, remote.output

@@ -19,7 +19,7 @@ from kg.analysis.network import Options, analyse
 from kg.analysis.trace import trace
 from kg.build import build
 from kg.queries.runner import resolve_id
-from kg.render.view_html import node_size, script_json, short, write
+from kg.render.view_html import node_size, script_json, short, wrapped, write
 from kg.render.views import Edge, Node, ViewGraph, actors_view, arguments_view, claim_view, full_view
 from kg.stores import Store
 from kg.stores.oxigraph import OxigraphStore
@@ -117,6 +117,36 @@ def test_arguments_view_of_the_heaviest_nodes_matches_the_whole_view(store: Oxig
     assert cut.description.endswith("The 10 heaviest of 45 nodes (--max-nodes).")
 
 
+def test_the_details_of_the_kept_nodes_and_links_are_read_for_them_alone(store: OxigraphStore) -> None:
+    """The queries --max-nodes reads details with, bound to a few nodes, links and quotes of the
+    seed: only claims and evidence come back (an actor given is not one), in the viz-nodes
+    order; a link's labels and its quote in one row; a quote's words, offsets and source."""
+    from kg.queries.runner import rows
+
+    poll, root, pfew = (URIRef(ID + p) for p in ("evidence/ipsos-mori-public-poll",
+                                                  f"claim/{ROOT_CLAIM}", "actor/pfew"))
+    nodes = rows(store, "viz-node-details", values={"node": [poll, root, pfew]})
+    assert [(r["group"], r["id"], r["kind"]) for r in nodes] == [
+        ("claim", ROOT_CLAIM, "Policy claim"), ("evidence", "ipsos-mori-public-poll", "Survey")]
+    assert nodes[0]["text"] == "Every frontline police officer should be armed with a Taser."
+    assert nodes[0]["q"] is None and nodes[1]["text"] is None
+    assert nodes[1]["label"] == "Ipsos MORI public poll on Taser, released by the Police Federation"
+    quote = ID + "quote/tv-federation-taser-call-533-639"
+    assert nodes[1]["q"] == quote
+    expected = {"quote": f"a public poll which showed {POLL_QUOTE}", "start": 533, "end": 639,
+                "source": "tv-federation-taser-call"}
+    assert rows(store, "viz-quotes", node=URIRef(quote)) == [
+        {"node": quote, "exact": expected["quote"], "start": 533, "end": 639,
+         "source": "tv-federation-taser-call"}]
+    link = ID + ("link/tv-federation-taser-call-ipsos-mori-public-poll-supports-"
+                 "public-backs-officers-carrying-taser-pfew")
+    assert rows(store, "viz-link-details", link=URIRef(link)) == [
+        {"link": link, "polarity": "support", "kind": "Support",
+         "assertedBy": "Police Federation of England and Wales", "basis": "stated", **expected}]
+    every = [URIRef(r["link"]) for r in rows(store, "viz-link-ends")]
+    assert len(rows(store, "viz-link-details", values={"link": every})) == len(every) == 32
+
+
 def test_actors_view_colours_sides_and_draws_conflict(store: OxigraphStore) -> None:
     """Sides and ties are those of 'kg analyze': Symonds and the Cambridge researchers are on
     opposite sides, tied by a conflict of weight -14 (4 from their opposite stances on the
@@ -188,6 +218,16 @@ def test_labels_are_cut_at_a_word_and_sizes_grow_with_weight() -> None:
     assert short("Taser carriers almost 50% more likely to use force") == "Taser carriers almost 50% more…"
     assert short("Officers face more violence") == "Officers face more violence"
     assert node_size(0) == 9.0 and node_size(4) == 19.0 and node_size(10_000) == 60.0
+
+
+def test_placed_labels_wrap_at_spaces_into_three_lines() -> None:
+    assert wrapped("Taser for every frontline officer who wants one") == \
+        "Taser for every\nfrontline officer\nwho wants one"
+    assert wrapped("aaaaaaaaaa  bbbbbbbbb\tcc") == "aaaaaaaaaa bbbbbbbbb\ncc"  # 20 characters fit a line
+    assert wrapped("a " + "x" * 25 + " b") == "a\n" + "x" * 25 + "\nb"  # a long word kept whole, alone
+    assert wrapped("one two three four five six seven eight nine ten eleven twelve thirteen fourteen") == \
+        "one two three four\nfive six seven eight\nnine ten eleven …"
+    assert wrapped("") == ""
 
 
 def test_a_big_full_view_opens_with_statements_and_sources_hidden() -> None:

@@ -139,13 +139,17 @@ def node_info(row: dict[str, object]) -> Info:
 
 def _node_rows(store: Store, groups: tuple[str, ...] = (), nodes: set[str] | None = None
                ) -> list[dict[str, object]]:
-    """``viz-nodes`` rows, only of ``groups`` when given (bound with VALUES): the arguments view
-    of a 1M-triple debate needs its 4,500 claims and evidence items, not all 43,000 nodes; only
-    of ``nodes`` when given (filtered here, so their quotes and producers alone are read)."""
-    values = {"group": [Literal(g) for g in groups]} if groups else None
-    rows = runner.run(store, "viz-nodes", values).values()
-    if nodes is not None:  # binding ?node here would make Oxigraph read every node of a group per block
-        rows = [row for row in rows if str(row["node"]) in nodes]
+    """``viz-nodes`` rows, only of ``groups`` when given (bound with VALUES); for ``nodes`` (claims
+    and evidence items) instead, ``viz-node-details`` rows read for them alone, in the same order:
+    the arguments view of a 1M-triple debate draws 2,000 of its 4,500 claims and evidence items,
+    and reads neither the others nor facts only statements have. Quotes and producers are read
+    for these rows' nodes alone."""
+    if nodes is None:
+        values = {"group": [Literal(g) for g in groups]} if groups else None
+        rows = runner.run(store, "viz-nodes", values).values()
+    else:
+        rows = sorted(_chunked(store, "viz-node-details", nodes),
+                      key=lambda r: (r["group"], r["id"], r["kind"]))
     quotes = _quotes(store, {str(r["q"]) for r in rows if r["q"]})
     producers: dict[str, list[str]] = defaultdict(list)
     evidence = {str(r["node"]) for r in rows if r["group"] == "evidence"}
@@ -164,15 +168,15 @@ _NO_QUOTE = {"quote": None, "start": None, "end": None, "source": None}
 
 def _quotes(store: Store, iris: set[str]) -> dict[str, dict[str, object]]:
     """The words, offsets and source id of each quote in ``iris``, as :func:`quote_info` reads
-    them (``trace-quotes``, then the sources' ids, each a few hundred at a time)."""
-    found = {r["node"]: r for r in _chunked(store, "trace-quotes", iris)}
-    srcs = {str(q["src"]) for q in found.values()}
-    sources = {r["node"]: r["id"] for r in _chunked(store, "trace-labels", srcs)}
-    return {iri: {"quote": q["exact"], "start": q["start"], "end": q["end"], "source": sources.get(q["src"])}
-            for iri, q in found.items()}
+    them (``viz-quotes``, a few hundred at a time)."""
+    return {r["node"]: {"quote": r["exact"], "start": r["start"], "end": r["end"], "source": r["source"]}
+            for r in _chunked(store, "viz-quotes", iris)}
 
 
-CHUNK = 250  # terms bound in one VALUES block: Oxigraph's time for one grows faster than its length
+# terms bound in one VALUES block. For viz-node-details, viz-link-details, viz-quotes and
+# viz-producers, 250 to 2,000 a block cost Oxigraph the same at 1M triples (measured); the blocks
+# keep a server's requests small.
+CHUNK = 250
 
 
 def _chunks(items: set[str], size: int = CHUNK) -> list[list[str]]:
@@ -181,8 +185,7 @@ def _chunks(items: set[str], size: int = CHUNK) -> list[list[str]]:
 
 
 def _chunked(store: Store, query: str, nodes: set[str], variable: str = "node") -> list[dict[str, Any]]:
-    """Rows of a query binding ``?variable`` to ``nodes``, :data:`CHUNK` at a time (2,000
-    quotes in one block: seconds)."""
+    """Rows of a query binding ``?variable`` to ``nodes``, :data:`CHUNK` at a time."""
     return [row for chunk in _chunks(nodes)
             for row in runner.rows(store, query, values={variable: [URIRef(n) for n in chunk]})]
 
@@ -198,18 +201,17 @@ def _node(row: dict[str, object]) -> Node:
     )
 
 
-def _link_edges(store: Store, links: set[str] | None = None) -> list[Edge]:
-    """The support/attack edges of the views: every link, or only ``links`` (their details and
-    quotes read for them alone)."""
+def _link_edges(store: Store, links: dict[str, tuple[str, str]] | None = None) -> list[Edge]:
+    """The support/attack edges of the views: every link, or only ``links`` (link -> its premise
+    and conclusion, from ``viz-link-ends``; their details and quotes read for them alone)."""
     edges = []
     if links is None:
         rows = runner.run(store, "viz-links").values()
     else:
-        rows = sorted(_chunked(store, "viz-link-details", links, "link"),
+        rows = sorted(_chunked(store, "viz-link-details", set(links), "link"),
                       key=lambda r: (r["polarity"], r["link"]))
-        quotes = _quotes(store, {str(r["q"]) for r in rows})
         for row in rows:
-            row.update(quotes.get(str(row["q"]), _NO_QUOTE))
+            row["premise"], row["conclusion"] = links[str(row["link"])]
     for row in rows:
         info: Info = [("link", _text(row["kind"]))]
         if row.get("assertedBy") is not None:
@@ -291,7 +293,8 @@ def arguments_view(store: Store, max_nodes: int | None = None) -> ViewGraph:
         ends = runner.run(store, "viz-link-ends").values()
         whole = _argument_weights([(str(r["premise"]), str(r["conclusion"])) for r in ends], every)
         keep = set(sorted(every, key=lambda n: (-(whole[0].get(n, 0) + whole[1].get(n, 0)), n))[:max_nodes])
-        links = {str(r["link"]) for r in ends if r["premise"] in keep and r["conclusion"] in keep}
+        links = {str(r["link"]): (str(r["premise"]), str(r["conclusion"])) for r in ends
+                 if r["premise"] in keep and r["conclusion"] in keep}
     for row in _node_rows(store, ("claim", "evidence"), keep):
         view.add(_node(row))
     if links is None or links:
