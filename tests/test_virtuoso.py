@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -237,6 +238,16 @@ def test_insert_data_fallback_into_a_named_graph(virtuoso: Virtuoso) -> None:
 
 
 # --- authentication ---------------------------------------------------------------------------
+
+
+def test_requests_sent_at_once_share_one_login(seed_url: str) -> None:
+    opened = RemoteStore.from_spec(seed_url)
+    # the same build, by a store that has not logged in yet: its first four requests all meet
+    # the server's 401 and must all get through with one Digest login
+    fresh = RemoteStore(opened.query_url, opened.update_url, opened.gsp_url,
+                        graph=opened.named_graph, credentials=opened.credentials)
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda _n: fresh.count(), range(4))) == [SEED_TRIPLES] * 4
 
 
 def test_wrong_password_is_one_line_without_the_password(seed_url: str, kg,

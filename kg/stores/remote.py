@@ -38,6 +38,7 @@ import json
 import os
 import re
 import sys
+import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -85,6 +86,7 @@ class RemoteStore(Store):
         self.credentials = credentials
         self.graph: str | None = None
         self._auth: httpx.Auth | None = None
+        self._login = threading.Lock()  # one login, however many requests meet the first 401
         self._client = httpx.Client(timeout=timeout)
         self.use_graph(graph)
 
@@ -135,6 +137,7 @@ class RemoteStore(Store):
                             self.credentials)
         other._client.close()
         other._client, other._auth = self._client, self._auth  # one connection pool, one login
+        other._login = self._login
         other.bulk_loads = self.bulk_loads
         return other
 
@@ -295,14 +298,17 @@ class RemoteStore(Store):
     def _send(self, method: str, url: str, accept: str, *, form: dict[str, str] | None = None,
               params: dict[str, str] | None = None, content: bytes | None = None,
               headers: dict[str, str] | None = None) -> tuple[str, bytes]:
-        """One request; a 401 is answered once with the credentials, by the server's scheme."""
+        """One request; a 401 is answered once with the credentials, by the server's scheme.
+
+        Requests sent at once (a bulk load's two) may both meet the first 401: each that was sent
+        without a login tries again with the one the first of them set up."""
         sent = {"Accept": accept, **(headers or {})}
 
-        def ask() -> httpx.Response:
+        def ask(auth: httpx.Auth | None) -> httpx.Response:
             # streamed: a cut answer is refused on its headers, before its body is read
             request = self._client.build_request(method, url, data=form, params=params,
                                                  content=content, headers=sent)
-            answer = self._client.send(request, auth=self._auth, stream=True)
+            answer = self._client.send(request, auth=auth, stream=True)
             try:
                 if answer.status_code < 400:
                     _refuse_partial(answer, self.description)
@@ -312,10 +318,13 @@ class RemoteStore(Store):
             return answer
 
         try:
-            answer = ask()
-            if answer.status_code == 401 and self.credentials is not None and self._auth is None:
-                self._auth = self.credentials.answer(answer.headers.get("WWW-Authenticate", ""))
-                answer = ask()
+            auth = self._auth
+            answer = ask(auth)
+            if answer.status_code == 401 and self.credentials is not None and auth is None:
+                with self._login:
+                    if self._auth is None:
+                        self._auth = self.credentials.answer(answer.headers.get("WWW-Authenticate", ""))
+                answer = ask(self._auth)
         except httpx.HTTPError as exc:
             raise KgError(f"cannot reach the SPARQL server at {public_url(url)}: {exc}") from exc
         if answer.status_code == 401:
