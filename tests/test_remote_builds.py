@@ -185,3 +185,23 @@ def test_a_build_of_the_default_graph_is_in_place(server: str) -> None:
     target = RemoteStore(f"{server}/query", f"{server}/update", f"{server}/store")
     new = RemoteBuild(target)
     assert not new.atomic and new.store is target
+
+
+def test_a_load_the_server_did_not_keep_whole_is_an_error(server: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    real = RemoteStore._send
+
+    def lossy(self: RemoteStore, method: str, url: str, accept: str, **kw: object) -> tuple[str, bytes]:
+        content = kw.get("content")
+        if url.endswith("/store") and isinstance(content, bytes):
+            kw["content"] = b"\n".join(content.splitlines()[1:]) + b"\n"  # the server drops a line
+        return real(self, method, url, accept, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RemoteStore, "_send", lossy)
+    monkeypatch.setattr(remote, "BULK_CHUNK", 1000)
+    with pytest.raises(KgError, match=r"3964 triples were sent but the graph holds 3960$"):
+        build(SEED_DATA, f"{server}#graph={G}")
+    assert "current" not in registry(server)  # never pointed at; dropped
+    left = RemoteStore.from_spec(f"{server}#graph={G}", discover=False).query_unscoped(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert [str(row[0]) for row in left.rows] == []
