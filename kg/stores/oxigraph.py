@@ -49,6 +49,7 @@ class OxigraphStore(Store):
         self.path = Path(path)
         self.description = f"oxigraph:{path}"
         self._pin: FileLock | None = None
+        self.compacted = True  # False from a write until compact(): a build's update or insert
         if opened is not None:
             self._store: ox.Store | None = opened
             return
@@ -95,6 +96,7 @@ class OxigraphStore(Store):
             raise KgError(f"query failed: {exc}") from exc
 
     def update(self, text: str) -> None:
+        self.compacted = False
         try:
             self.engine.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -106,6 +108,7 @@ class OxigraphStore(Store):
         # rdflib types every position of a triple as Node; in an RDF graph the subject is an IRI
         # or a blank node and the predicate an IRI
         triples = cast(Iterable[tuple[URIRef | BNode, URIRef, Node]], graph)
+        self.compacted = False
         try:
             self.engine.extend(
                 ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph())
@@ -113,6 +116,18 @@ class OxigraphStore(Store):
             )
         except OSError as exc:
             raise KgError(f"cannot write to {self.description}: {exc}") from exc
+
+    def compact(self) -> None:
+        """Merge the files the writes since the last compaction left (see
+        :meth:`OxigraphBuild.load`): Oxigraph's ``optimize``, in its own threads with the GIL
+        released, so the build's read-only checks go on beside it."""
+        if self.compacted:
+            return
+        try:
+            self.engine.optimize()
+        except OSError as exc:
+            raise KgError(f"could not write the store: {exc}", self.path) from exc
+        self.compacted = True
 
     def dump(self, fmt: str) -> bytes:
         ox_format = EXPORT_FORMATS[fmt][0]
@@ -170,15 +185,23 @@ class OxigraphBuild(StoreBuild):
                         engine.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
                 except SyntaxError as exc:
                     raise KgError(f"bad RDF: {' '.join(str(exc).split())[:300]}", path) from exc
+            # Compact what the loads wrote (each piece's files overlap the others') before the
+            # build reads it: the derivations, checks and post-build steps then read fewer,
+            # larger files, and their writes are not slowed by compaction running behind them.
+            # At 1M triples this costs about 1 s and saves more CPU than that in what follows
+            # (derive 2.4 -> 1.7 s, quote self-check 1.45 -> 0.95 s, number checks 1.6 -> 1.3 s).
+            self.store.compacted = False
+            self.store.compact()
         except (OSError, ValueError) as exc:
             raise KgError(f"could not write the store: {exc}", self.fresh) from exc
 
     def _switch(self) -> str:
         engine = self.store.engine
         try:
-            # Compact what the bulk load wrote: joins then read fewer, larger files (kg trace
-            # --all at 1M triples: 1.18 s before, 0.81 s after; this costs about 0.8 s).
-            engine.optimize()
+            # Compact what the derivations and post-build steps wrote, unless the build did
+            # (Store.compact, beside its checks): joins then read fewer, larger files (kg trace
+            # --all at 1M triples: 0.44 s uncompacted, 0.36 s compacted).
+            self.store.compact()
             engine.flush()
         except OSError as exc:
             raise KgError(f"could not write the store: {exc}", self.fresh) from exc
