@@ -19,7 +19,7 @@ with the Graph Store Protocol, then the derivations, post-build steps and checks
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,11 +116,14 @@ def compile_graph(data_dir: Path, progress: Progress | None = None) -> Compiled:
     return compiled
 
 
-def derive(graph_store: Store) -> None:
+def derive(graph_store: Store, on_types: Callable[[], None] | None = None) -> None:
     """Run the derivation updates (``queries/derive/``) on a store being built: types, kinds,
-    support edges."""
-    for update in catalogue.updates("derive"):
+    support edges. ``on_types`` is called once the first, the type closure that the shape
+    checks need (``1-types.ru``), is in: :func:`finish` starts them then."""
+    for done, update in enumerate(catalogue.updates("derive"), 1):
         runner.update(graph_store, update)
+        if done == 1 and on_types is not None:
+            on_types()
 
 
 def build(data_dir: Path, store_spec: str | None = None, progress: Progress | None = None,
@@ -177,14 +180,18 @@ def filler(data_dir: Path) -> Callable[[StoreBuild], None]:
 def finish(graph_store: Store, shape_checks: bool = False) -> None:
     """Derive, run the post-build steps and check a freshly loaded store.
 
-    In order: the derivation updates (``queries/derive/``), then the shape checks (bulk files
-    only: those never went through pyshacl) and the post-build steps (number checks, tallies),
-    which need the derived types, then the store's compaction (:meth:`Store.compact`) after the
-    last write. Where the store allows it (``Store.concurrent``) what only reads runs beside
-    the rest: the quote self-check reads only the Web Annotation triples, so it starts as soon
-    as the data is loaded; the shape checks run beside the post-build steps (each on a thread
-    of its own) and the compaction. Shape-check errors are reported first, being the more
-    specific.
+    In order: the store's compaction of what the load wrote (:meth:`Store.compact`, where the
+    engine has one), the derivation updates (``queries/derive/``), then the shape checks (bulk
+    files only: those never went through pyshacl) and the post-build steps (number checks,
+    tallies), which need the derived types, then the compaction of what they wrote. Where the
+    store allows it (``Store.concurrent``) what only reads runs beside the rest: the quote
+    self-check reads only the Web Annotation triples, so it starts as soon as the data is
+    loaded, beside the first compaction; the shape checks read only the loaded data and the
+    type closure, so they start once the first derivation is in and run beside the others, the
+    post-build steps (each on a thread of its own) and the last compaction. At 1M triples
+    (thread CPU) the compactions take about 1 s each, the derivations 1.7 s, the quote
+    self-check 1.0-1.4 s, the shape checks 2.4 s, the number checks 1.3 s, the tallies 0.5 s.
+    Shape-check errors are reported first, being the more specific.
     """
 
     def shapes() -> None:
@@ -192,6 +199,7 @@ def finish(graph_store: Store, shape_checks: bool = False) -> None:
             shape_check(graph_store)
 
     if not graph_store.concurrent:
+        graph_store.compact()
         derive(graph_store)
         shapes()
         for step in POST_BUILD_STEPS:
@@ -201,13 +209,16 @@ def finish(graph_store: Store, shape_checks: bool = False) -> None:
         return
     with ThreadPoolExecutor(max_workers=2 + len(POST_BUILD_STEPS)) as pool:
         quotes = pool.submit(_self_check, graph_store)
-        derive(graph_store)
-        checked = pool.submit(shapes)
+        graph_store.compact()
+        checked: list[Future[None]] = []
+        derive(graph_store, on_types=lambda: checked.append(pool.submit(shapes)))
+        if not checked:  # no derivation updates at all
+            checked.append(pool.submit(shapes))
         stepped = [pool.submit(step, graph_store) for step in POST_BUILD_STEPS]
         wait(stepped)
         if not any(s.exception() for s in stepped):
             graph_store.compact()
-        checked.result()
+        checked[0].result()
         for step_done in stepped:
             step_done.result()
         quotes.result()
