@@ -41,6 +41,10 @@ Progress = Callable[[str], None]
 # the tallies of busy claims that keep their traces fast. They read none of each other's facts,
 # so a store that allows it runs them side by side (finish).
 POST_BUILD_STEPS: tuple[Callable[[Store], None], ...] = (numbers.record, tallies.record)
+# Of those, the ones that read only the loaded data and the type closure (the first derivation,
+# queries/derive/1-types.ru), none of the later ones (kinds, support edges): where the store
+# allows it, finish starts them as soon as the closure is in, with the shape checks.
+TYPES_ONLY_STEPS: tuple[Callable[[Store], None], ...] = (numbers.record,)
 
 # Turtle files bigger than this are bulk-loaded (and checked in the store) rather than parsed.
 BULK_TURTLE_BYTES = 5_000_000
@@ -186,9 +190,10 @@ def finish(graph_store: Store, shape_checks: bool = False) -> None:
     tallies), which need the derived types, then the compaction of what they wrote. Where the
     store allows it (``Store.concurrent``) what only reads runs beside the rest: the quote
     self-check reads only the Web Annotation triples, so it starts as soon as the data is
-    loaded, beside the first compaction; the shape checks read only the loaded data and the
-    type closure, so they start once the first derivation is in and run beside the others, the
-    post-build steps (each on a thread of its own) and the last compaction. At 1M triples
+    loaded, beside the first compaction; the shape checks and the steps of
+    :data:`TYPES_ONLY_STEPS` read only the loaded data and the type closure, so they start once
+    the first derivation is in and run beside the others, the other post-build steps (each on a
+    thread of its own) and the last compaction. At 1M triples
     (thread CPU) the compactions take about 1 s each, the derivations 1.7 s, the quote
     self-check 1.0-1.4 s, the shape checks 2.4 s, the number checks 1.3 s, the tallies 0.5 s.
     Shape-check errors are reported first, being the more specific.
@@ -210,15 +215,22 @@ def finish(graph_store: Store, shape_checks: bool = False) -> None:
     with ThreadPoolExecutor(max_workers=2 + len(POST_BUILD_STEPS)) as pool:
         quotes = pool.submit(_self_check, graph_store)
         graph_store.compact()
-        checked: list[Future[None]] = []
-        derive(graph_store, on_types=lambda: checked.append(pool.submit(shapes)))
-        if not checked:  # no derivation updates at all
-            checked.append(pool.submit(shapes))
-        stepped = [pool.submit(step, graph_store) for step in POST_BUILD_STEPS]
+        early: list[Future[None]] = []  # the shape checks, then the steps in TYPES_ONLY_STEPS
+
+        def types_in() -> None:
+            early.append(pool.submit(shapes))
+            early.extend(pool.submit(step, graph_store) for step in POST_BUILD_STEPS
+                         if step in TYPES_ONLY_STEPS)
+
+        derive(graph_store, on_types=types_in)
+        if not early:  # no derivation updates at all
+            types_in()
+        stepped = early[1:] + [pool.submit(step, graph_store) for step in POST_BUILD_STEPS
+                               if step not in TYPES_ONLY_STEPS]
         wait(stepped)
         if not any(s.exception() for s in stepped):
             graph_store.compact()
-        checked[0].result()
+        early[0].result()
         for step_done in stepped:
             step_done.result()
         quotes.result()
