@@ -225,9 +225,12 @@ def compare(claim: Quantity, evidence: Quantity) -> Verdict:
     return Verdict(DKG.Consistent if ok else DKG.Inconsistent, arithmetic, observed, stated)
 
 
-def check_all(graph_store: Store) -> list[tuple[dict, Verdict]]:
-    """Every claim check of the store: (input row, verdict), in a stable order."""
-    quantities = load_quantities(graph_store)
+def check_all(graph_store: Store, quantities: dict[URIRef, Quantity] | None = None
+              ) -> list[tuple[dict, Verdict]]:
+    """Every claim check of the store: (input row, verdict), in a stable order; ``quantities``:
+    what :func:`load_quantities` gives, if already read."""
+    if quantities is None:
+        quantities = load_quantities(graph_store)
     results = []
     for row in runner.run(graph_store, "number-check-inputs").dicts():
         claim_q = quantities[URIRef(str(row["claimQuantity"]))]
@@ -258,10 +261,13 @@ class ReportCheck:
     also_matches: str | None
 
 
-def check_reports(graph_store: Store) -> list[ReportCheck]:
+def check_reports(graph_store: Store, quantities: dict[URIRef, Quantity] | None = None
+                  ) -> list[ReportCheck]:
     """Every figure a secondary account of an evidence item gives, against the producer's own
-    figure of the same variable; a mismatch names what else of the producer's it matches."""
-    quantities = load_quantities(graph_store)
+    figure of the same variable; a mismatch names what else of the producer's it matches.
+    ``quantities``: what :func:`load_quantities` gives, if already read."""
+    if quantities is None:
+        quantities = load_quantities(graph_store)
     given: dict[URIRef, list[Quantity]] = {}
     for row in runner.run(graph_store, "report-quantities").dicts():
         given.setdefault(URIRef(str(row["report"])), []).append(quantities[URIRef(str(row["quantity"]))])
@@ -285,7 +291,8 @@ def check_reports(graph_store: Store) -> list[ReportCheck]:
 def record(graph_store: Store) -> None:
     """Post-build step: compute every number check and insert it as a dkg:NumberCheck node."""
     graph = Graph()
-    for row, verdict in check_all(graph_store):
+    quantities = load_quantities(graph_store)  # read once for both kinds of check (0.45 s at 1M)
+    for row, verdict in check_all(graph_store, quantities):
         claim = URIRef(str(row["claim"]))
         key = f"{row['claimQuantity']}|{row['evidenceQuantity']}|{row['attack']}"
         node = URIRef(f"{claim}/check/{hashlib.sha1(key.encode()).hexdigest()[:12]}")
@@ -296,7 +303,7 @@ def record(graph_store: Store) -> None:
             graph.add((node, DKG.evidenceQuantity, URIRef(str(row["evidenceQuantity"]))))
             graph.add((node, DKG.checkedAgainst, URIRef(str(row["evidence"]))))
         _verdict(graph, node, verdict)
-    for check in check_reports(graph_store):
+    for check in check_reports(graph_store, quantities):
         key = f"{check.stated.iri}|{check.observed.iri}"
         node = URIRef(f"{check.report}/check/{hashlib.sha1(key.encode()).hexdigest()[:12]}")
         graph.add((node, RDF.type, DKG.NumberCheck))

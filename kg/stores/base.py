@@ -216,6 +216,10 @@ class Store(ABC):
         """Run a SPARQL update (the build's derivations, on the store being built)."""
         raise KgError(f"{self.description} is read-only")
 
+    def compact(self) -> None:  # noqa: B027 - optional hook
+        """Make reads fast again after writes, where the engine has such a step (Oxigraph's
+        compaction); the build calls it after its last write, beside its read-only checks."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files or connections."""
 
