@@ -21,6 +21,7 @@ from kg.model.namespaces import ID_BASE, compact
 from kg.serve.sparql import oxigraph_server
 from kg.stores import open_store
 from kg.stores.oxigraph import OxigraphStore
+from kg.stores.remote import RemoteStore
 
 from .conftest import CHROMIUM, SEED_DATA
 
@@ -100,7 +101,9 @@ def test_shape_is_skewed_like_real_debates(synth20k: tuple[Path, Path]) -> None:
     assert quantities.values()[0]["n"] == 35
 
 
-def test_bulk_data_is_checked_against_the_shapes(synth20k: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["embedded", "server"])
+def test_bulk_data_is_checked_against_the_shapes(where: str, synth20k: tuple[Path, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data" / "synth-0"
     data.mkdir(parents=True)
     lines = (synth20k[0] / "synth-0" / "debate.nt").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -117,8 +120,16 @@ def test_bulk_data_is_checked_against_the_shapes(synth20k: tuple[Path, Path], tm
     }
     (data / "debate.nt").write_text("".join(broken.get(line, line) for line in lines), encoding="utf-8")
     target = tmp_path / "store"
-    with pytest.raises(ValidationError) as failed:
-        build(tmp_path / "data", str(target))
+    if where == "server":  # the same checks, three queries at once (RemoteStore.query_width)
+        monkeypatch.setenv("KG_STORE_PRUNE", "wait")
+        with oxigraph_server(tmp_path / "server", read_only=False) as server:
+            with pytest.raises(ValidationError) as failed:
+                build(tmp_path / "data", server)
+            assert RemoteStore.from_spec(server, discover=False).query_unscoped(
+                "ASK { GRAPH ?g { ?s ?p ?o } }").boolean is False  # the failed build: dropped
+    else:
+        with pytest.raises(ValidationError) as failed:
+            build(tmp_path / "data", str(target))
 
     def ident(line: str) -> str:
         return line.split(" ", 1)[0].rsplit("/", 1)[-1].rstrip(">")

@@ -196,6 +196,10 @@ class Store(ABC):
     # Whether queries may run on several threads at once (Oxigraph and SPARQL servers: yes;
     # an rdflib graph being written to: no). The build runs its checks side by side when so.
     concurrent = False
+    # How many independent read-only queries are worth sending at once, as the build's shape
+    # checks are: 1 where this process evaluates them (its cores are busy with the build's other
+    # threads), more where a server does and this process only waits for its answers.
+    query_width = 1
     # The engine whose query variants this store runs (kg.queries.catalogue.for_engine), when
     # it needs its own shapes; None: the named queries as they are.
     engine_name: str | None = None
