@@ -320,7 +320,8 @@ def test_synthetic_debate_counts_and_export(synth: tuple[str, Path], kg) -> None
         assert len(rounded_decimals_only(by_value(exported), by_value(embedded.dump("nt")))) == 5
 
 
-@pytest.mark.parametrize("args", [("trace", "--all"), ("check", "-f", "json")])
+@pytest.mark.parametrize("args", [("trace", "--all"), ("check", "-f", "json"), ("analyze", "-f", "json"),
+                                  ("query", "claims-by-stance", "-f", "csv")])
 def test_synthetic_debate_commands(args: tuple[str, ...], synth: tuple[str, Path], kg) -> None:
     url, local = synth
     here, there = kg(*args, store=str(local)), kg(*args, store=url)

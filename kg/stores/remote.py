@@ -115,6 +115,8 @@ class RemoteStore(Store):
         store = cls(query, update, None if (gsp or "none").lower() == "none" else gsp,
                     graph=graph, credentials=credentials_for(url, userinfo))
         store.bulk_loads = oxigraph and not os.environ.get("KG_STORE_GSP")
+        if parsed.path in ("/sparql", "/sparql-auth"):
+            store.engine_name = "virtuoso"  # its query variants: kg.queries.catalogue.VARIANT_OF
         if discover:
             if graph is None:
                 store.use_graph(store.debate_graph())
@@ -140,7 +142,7 @@ class RemoteStore(Store):
         other._client.close()
         other._client, other._auth = self._client, self._auth  # one connection pool, one login
         other._login = self._login
-        other.bulk_loads = self.bulk_loads
+        other.bulk_loads, other.engine_name = self.bulk_loads, self.engine_name
         return other
 
     def debate_graph(self) -> str | None:
