@@ -267,9 +267,12 @@ def _worker(backend: str, data_dir: str, target: str, out: mp.Queue, limit: floa
 
 
 def _run_backend(backend: str, data_dir: Path, target: str, build_limit: float, step_limit: float | None,
-                 say: Progress, page: Path | None = None) -> tuple[dict[str, dict[str, Any]], float]:
+                 say: Progress, page: Path | None = None, label: str | None = None
+                 ) -> tuple[dict[str, dict[str, Any]], float]:
     """All worker steps on one backend in a worker process; past the limits, the worker is
-    stopped. The view step writes its page to ``page``."""
+    stopped. The view step writes its page to ``page``. ``label`` names the backend in the
+    progress lines when it is not ``backend`` (Virtuoso runs the ``server`` steps)."""
+    label = label or backend
     context = mp.get_context("spawn")
     results: dict[str, dict[str, Any]] = {}
     peak = 0.0
@@ -284,7 +287,7 @@ def _run_backend(backend: str, data_dir: Path, target: str, build_limit: float, 
         except queue.Empty:
             results[name] = {"status": "timeout", "seconds": None, "limit": limit,
                              "detail": f"stopped after {limit:.0f} s"}
-            say(f"{backend:9} {name:11} timeout  (> {limit:.0f} s)")
+            say(f"{label:9} {name:11} timeout  (> {limit:.0f} s)")
             worker.kill()
             worker.join()
             break
@@ -294,7 +297,7 @@ def _run_backend(backend: str, data_dir: Path, target: str, build_limit: float, 
         results[got] = {"status": status, "seconds": seconds, "detail": detail}
         if status == "timeout":
             results[got]["limit"] = step_limit
-        _say_step(say, backend, got, results[got])
+        _say_step(say, label, got, results[got])
         if got in ("load", "build") and status not in ("ok", "n/a: no checks"):
             break
     try:
@@ -374,7 +377,8 @@ def run(triples: int = DEFAULT_TRIPLES, seed: int = 0, backends: tuple[str, ...]
                 from kg.bench.virtuoso import served
 
                 with served(root / "virtuoso-db") as (target, pid):
-                    results, peak = _run_backend("server", root / "data", target, OXIGRAPH_TIMEOUT, None, say)
+                    results, peak = _run_backend("server", root / "data", target, OXIGRAPH_TIMEOUT, None, say,
+                                                 page, label="virtuoso")
                     report["peak_rss_mb"]["server (virtuoso process)"] = round(_server_peak_mb(pid), 1)
             else:
                 rdflib = backend == "rdflib"
