@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.bench.virtuoso import RESULT_MAX_ROWS, Virtuoso, virtuoso_server
+from kg.bench.virtuoso import RESULT_MAX_ROWS, Virtuoso, logged_in
 from kg.build import build, counts
 from kg.build import pipeline as build_pipeline
 from kg.ingest.synth import synthesise
@@ -82,17 +82,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
         pytest.skip("KG_SKIP_VIRTUOSO is set")
     if _no_virtuoso():
         pytest.fail("virtuoso-t is missing: run scripts/install-virtuoso.sh (make test does)")
-    saved = {k: os.environ.get(k) for k in ("KG_STORE_USER", "KG_STORE_PASSWORD")}
-    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
-        os.environ["KG_STORE_USER"], os.environ["KG_STORE_PASSWORD"] = server.user, server.password
-        try:
-            yield server
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with logged_in(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

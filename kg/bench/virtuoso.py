@@ -161,17 +161,25 @@ def virtuoso_server(folder: Path, max_rows: int = RESULT_MAX_ROWS,
 
 
 @contextmanager
-def served(folder: Path) -> Iterator[tuple[str, int]]:
-    """For ``kg bench``: a Virtuoso server and its store URL (a graph of its own), with the
-    credentials in the environment for the benchmark's worker; yields (URL, server pid)."""
+def logged_in(folder: Path) -> Iterator[Virtuoso]:
+    """A Virtuoso server (:func:`virtuoso_server`) with its SPARQL user's credentials in the
+    environment (``KG_STORE_USER``, ``KG_STORE_PASSWORD``) while it runs, as they were after."""
     saved = {k: os.environ.get(k) for k in ("KG_STORE_USER", "KG_STORE_PASSWORD")}
     with virtuoso_server(folder) as server:
         os.environ["KG_STORE_USER"], os.environ["KG_STORE_PASSWORD"] = server.user, server.password
         try:
-            yield f"{server.url}#graph=https://w3id.org/debate-kg/graph/bench", server.process.pid
+            yield server
         finally:
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[tuple[str, int]]:
+    """For ``kg bench``: a Virtuoso server and its store URL (a graph of its own), with the
+    credentials in the environment for the benchmark's worker; yields (URL, server pid)."""
+    with logged_in(folder) as server:
+        yield f"{server.url}#graph=https://w3id.org/debate-kg/graph/bench", server.process.pid
