@@ -91,22 +91,25 @@ class RemoteBuild(StoreBuild):
                               f"holds {held}")
 
     def _switch(self) -> str:
-        if self.atomic and self.store.named_graph and self.target.graph:
-            self.target.update(statement("switch-build.ru", registry=BUILDS_REGISTRY,
-                                         graph=self.target.graph, build=self.store.named_graph))
-            self.target.named_graph = self.store.named_graph  # this process reads the new build
-            prune(self.target, self.policy)
-            return f"{self.target.description} (build <{self.store.named_graph}>)"
-        return self.target.description
+        if not self.atomic:
+            return self.target.description
+        self._tell_registry("switch-build.ru")
+        self.target.named_graph = self.store.named_graph  # this process reads the new build
+        prune(self.target, self.policy)
+        return f"{self.target.description} (build <{self.store.named_graph}>)"
 
     def abort(self) -> None:
-        if self.atomic and self.store.named_graph and self.target.graph:
+        if self.atomic:
             # the build's own error says what went wrong; its graph is only litter, dropped as
             # retired builds are (a failure to say so must not hide that error)
             with contextlib.suppress(KgError):
-                self.target.update(statement("retire-build.ru", registry=BUILDS_REGISTRY,
-                                             graph=self.target.graph, build=self.store.named_graph))
+                self._tell_registry("retire-build.ru")
                 prune(self.target, self.policy)
+
+    def _tell_registry(self, name: str) -> None:
+        """Run the registry statement ``name`` (``queries/store/``) for this build."""
+        self.target.update(statement(name, registry=BUILDS_REGISTRY, graph=_graph(self.target),
+                                     build=self.store.named_graph or ""))
 
     def reader(self) -> RemoteStore:
         return self.target
