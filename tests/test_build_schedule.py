@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from kg.analysis import numbers
+from kg.analysis import numbers, tallies
 from kg.build import build, compile_graph, pipeline
 from kg.queries.catalogue import NamedQuery
 from kg.stores import Store
@@ -78,3 +78,34 @@ def test_shape_checks_start_once_the_type_closure_is_in(tmp_path: Path,
         assert done == ["1-types", "2-kind", "3-argument-edges"]
         assert new.store.compacted
         new.abort()
+
+
+def test_tallies_start_once_the_kinds_are_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tallies count links by kind (2-kind.ru) and read no support edge: they start after
+    the kinds, beside the last derivation (which waits here until they have started), and the
+    build's counts, taken beside the last compaction, are those of the store it switched to."""
+    done: list[str] = []
+    seen: list[list[str]] = []
+    started = threading.Event()
+    update = pipeline.runner.update
+    busy_claims = tallies.busy_claims
+
+    def recorded_update(graph_store: Store, query: NamedQuery) -> None:
+        if query.name == "3-argument-edges":
+            assert started.wait(30), "the tallies did not start after the kinds"
+        update(graph_store, query)
+        done.append(query.name)
+
+    def recorded_busy(graph_store: Store, busy: int = tallies.BUSY) -> list[URIRef]:
+        seen.append(list(done))
+        started.set()
+        return busy_claims(graph_store, busy)
+
+    monkeypatch.setattr(pipeline.runner, "update", recorded_update)
+    monkeypatch.setattr(tallies, "busy_claims", recorded_busy)
+    report = build(SEED_DATA, str(tmp_path / "store"))
+    assert seen == [["1-types", "2-kind"]]
+    assert done == ["1-types", "2-kind", "3-argument-edges"]
+    with OxigraphStore(tmp_path / "store") as built:
+        assert report.counts == pipeline.counts(built)
+    assert report.counts["claims"] == 37

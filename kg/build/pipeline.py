@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -41,10 +42,12 @@ Progress = Callable[[str], None]
 # the tallies of busy claims that keep their traces fast. They read none of each other's facts,
 # so a store that allows it runs them side by side (finish).
 POST_BUILD_STEPS: tuple[Callable[[Store], None], ...] = (numbers.record, tallies.record)
-# Of those, the ones that read only the loaded data and the type closure (the first derivation,
-# queries/derive/1-types.ru), none of the later ones (kinds, support edges): where the store
-# allows it, finish starts them as soon as the closure is in, with the shape checks.
-TYPES_ONLY_STEPS: tuple[Callable[[Store], None], ...] = (numbers.record,)
+# The last derivation (queries/derive/, by name) that a post-build step or the shape checks
+# read: where the store allows it, finish starts each as soon as that one is in, beside the
+# derivations still to come. The number checks and the shape checks read only the loaded data
+# and the type closure; the tallies count links by kind. A step not named here waits for all.
+READS_UP_TO: dict[Callable[[Store], None], str] = {numbers.record: "1-types", tallies.record: "2-kind"}
+SHAPE_CHECKS_READ_UP_TO = "1-types"
 
 # Turtle files bigger than this are bulk-loaded (and checked in the store) rather than parsed.
 BULK_TURTLE_BYTES = 5_000_000
@@ -120,14 +123,14 @@ def compile_graph(data_dir: Path, progress: Progress | None = None) -> Compiled:
     return compiled
 
 
-def derive(graph_store: Store, on_types: Callable[[], None] | None = None) -> None:
+def derive(graph_store: Store, on_done: Callable[[str], None] | None = None) -> None:
     """Run the derivation updates (``queries/derive/``) on a store being built: types, kinds,
-    support edges. ``on_types`` is called once the first, the type closure that the shape
-    checks need (``1-types.ru``), is in: :func:`finish` starts them then."""
-    for done, update in enumerate(catalogue.updates("derive"), 1):
+    support edges. ``on_done`` is called with each one's name once it is in: :func:`finish`
+    then starts the work that reads no further (:data:`READS_UP_TO`)."""
+    for update in catalogue.updates("derive"):
         runner.update(graph_store, update)
-        if done == 1 and on_types is not None:
-            on_types()
+        if on_done is not None:
+            on_done(update.name)
 
 
 def build(data_dir: Path, store_spec: str | None = None, progress: Progress | None = None,
@@ -147,22 +150,22 @@ def build(data_dir: Path, store_spec: str | None = None, progress: Progress | No
     location = locate(store_spec)
     say(f"writing {location.target}")
     with location.begin_build(wait, on_wait or say, debate="+".join(names)) as new:
-        write(new, compiled)
+        counted = write(new, compiled)
         where = new.commit()
-        with new.reader() as written:
-            warnings = [w for d in compiled.debates for w in d.warnings]
-            return BuildReport(counts(written), where, names, files, warnings)
+        warnings = [w for d in compiled.debates for w in d.warnings]
+        return BuildReport(counted, where, names, files, warnings)
 
 
-def write(new: StoreBuild, compiled: Compiled) -> None:
-    """Load a validated compiled graph into a new build, then derive and check it there.
+def write(new: StoreBuild, compiled: Compiled) -> dict[str, int]:
+    """Load a validated compiled graph into a new build, then derive, check and count it there
+    (:func:`finish`); return the counts.
 
     A kind that cannot hide a half-done build (a SPARQL server) keeps the unchecked graph when
     a check fails; the error then says so.
     """
     new.load_graph(compiled.graph, compiled.bulk_files)
     try:
-        finish(new.store, shape_checks=bool(compiled.bulk_files))
+        return finish(new.store, shape_checks=bool(compiled.bulk_files))
     except KgError as exc:
         if new.atomic:
             raise
@@ -181,22 +184,23 @@ def filler(data_dir: Path) -> Callable[[StoreBuild], None]:
     return fill
 
 
-def finish(graph_store: Store, shape_checks: bool = False) -> None:
-    """Derive, run the post-build steps and check a freshly loaded store.
+def finish(graph_store: Store, shape_checks: bool = False) -> dict[str, int]:
+    """Derive, run the post-build steps, check and count a freshly loaded store; return the
+    counts (``queries/counts.rq``) of the finished store.
 
     In order: the store's compaction of what the load wrote (:meth:`Store.compact`, where the
     engine has one), the derivation updates (``queries/derive/``), then the shape checks (bulk
     files only: those never went through pyshacl) and the post-build steps (number checks,
-    tallies), which need the derived types, then the compaction of what they wrote. Where the
-    store allows it (``Store.concurrent``) what only reads runs beside the rest: the quote
-    self-check reads only the Web Annotation triples, so it starts as soon as the data is
-    loaded, beside the first compaction; the shape checks and the steps of
-    :data:`TYPES_ONLY_STEPS` read only the loaded data and the type closure, so they start once
-    the first derivation is in and run beside the others, the other post-build steps (each on a
-    thread of its own) and the last compaction. At 1M triples
-    (thread CPU) the compactions take about 1 s each, the derivations 1.7 s, the quote
-    self-check 1.0-1.4 s, the shape checks 2.4 s, the number checks 1.3 s, the tallies 0.5 s.
-    Shape-check errors are reported first, being the more specific.
+    tallies), which need derived facts, then the compaction of what they wrote, and the counts.
+    Where the store allows it (``Store.concurrent``) what only reads runs beside the rest: the
+    quote self-check reads only the Web Annotation triples, so it starts as soon as the data is
+    loaded, beside the first compaction; the shape checks and each post-build step start once
+    the last derivation they read is in (:data:`READS_UP_TO`) and run beside the derivations
+    still to come; the counts are taken beside the last compaction, which changes no triple.
+    At 1M triples (one thread's CPU) the compactions take about 1 s each, the derivations
+    1.2 s, the quote self-check 1.0-1.4 s, the shape checks 2.4 s, the number checks 1.3 s, the
+    tallies 0.5 s, the counts 0.3 s. Shape-check errors are reported first, being the more
+    specific.
     """
 
     def shapes() -> None:
@@ -211,29 +215,38 @@ def finish(graph_store: Store, shape_checks: bool = False) -> None:
             step(graph_store)
         graph_store.compact()
         _self_check(graph_store)
-        return
-    with ThreadPoolExecutor(max_workers=2 + len(POST_BUILD_STEPS)) as pool:
+        return counts(graph_store)
+    derivations = [update.name for update in catalogue.updates("derive")]
+
+    def after(name: str | None) -> str | None:
+        """The derivation to wait for before reading up to ``name`` (None: none to wait for)."""
+        return name if name in derivations else (derivations[-1] if derivations else None)
+
+    waiting = [(after(SHAPE_CHECKS_READ_UP_TO), shapes)]
+    waiting += [(after(READS_UP_TO.get(step)), partial(step, graph_store)) for step in POST_BUILD_STEPS]
+    with ThreadPoolExecutor(max_workers=2 + len(waiting)) as pool:
         quotes = pool.submit(_self_check, graph_store)
         graph_store.compact()
-        early: list[Future[None]] = []  # the shape checks, then the steps in TYPES_ONLY_STEPS
+        started: dict[int, Future[None]] = {}  # by place in waiting: the shape checks first
 
-        def types_in() -> None:
-            early.append(pool.submit(shapes))
-            early.extend(pool.submit(step, graph_store) for step in POST_BUILD_STEPS
-                         if step in TYPES_ONLY_STEPS)
+        def start(derived: str | None) -> None:
+            for place, (need, work) in enumerate(waiting):
+                if need == derived:
+                    started[place] = pool.submit(work)
 
-        derive(graph_store, on_types=types_in)
-        if not early:  # no derivation updates at all
-            types_in()
-        stepped = early[1:] + [pool.submit(step, graph_store) for step in POST_BUILD_STEPS
-                               if step not in TYPES_ONLY_STEPS]
-        wait(stepped)
-        if not any(s.exception() for s in stepped):
-            graph_store.compact()
-        early[0].result()
-        for step_done in stepped:
-            step_done.result()
+        start(None)
+        derive(graph_store, on_done=start)
+        checks, steps = started[0], [started[i] for i in range(1, len(waiting))]
+        wait(steps)
+        if any(s.exception() for s in steps):
+            checks.result()  # its errors first, being the more specific
+            for step_done in steps:
+                step_done.result()
+        counted = pool.submit(counts, graph_store)
+        graph_store.compact()
+        checks.result()
         quotes.result()
+        return counted.result()
 
 
 def _self_check(graph_store: Store) -> None:
