@@ -15,6 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from kg.model.escape import csv_cell
 from kg.model.namespaces import compact
@@ -70,11 +71,15 @@ def cell(term: Term | None, width: int = 120) -> str:
 
 
 def print_table(result: Result, console: Console, title: str | None = None) -> None:
-    """A readable table, with the row count underneath."""
+    """A readable table, with its title above it on a line of its own (a title set on the table
+    would be wrapped to the width of its columns: a word a line over a one-column count) and the
+    row count underneath."""
     if result.kind == "ask":
         console.print("yes" if result.boolean else "no")
         return
-    table = Table(title=title, show_lines=False, header_style="bold")
+    if title:
+        console.print(Text(title, style="italic"))
+    table = Table(show_lines=False, header_style="bold")
     for var in result.vars:
         table.add_column(var, overflow="fold")
     for row in result.rows:
