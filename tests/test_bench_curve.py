@@ -55,15 +55,48 @@ def point(n: int, seconds: float, mb: float) -> dict:
 def test_growth_and_table_of_a_made_up_curve() -> None:
     points = [point(10_000, 0.1, 100.0), point(100_000, 1.0, 200.0), point(1_000_000, 100.0, 400.0)]
     points[2]["seconds"]["trace"] = 10.0  # linear from the size before: within the bound
+    points[2]["seconds"]["coalitions"] = 1000.0  # ^3.0, faster than the engine's own join (^2.0)
     found = growth(points)
     assert [g["nlogn_exponent"] for g in found] == [1.1, 1.08]
     assert found[0]["exponent"]["build"] == 1.0 and found[0]["faster_than_nlogn"] == []
     assert found[1]["exponent"]["build"] == 2.0 and found[1]["exponent"]["trace"] == 1.0
     assert found[1]["faster_than_nlogn"] == [s for s in CURVE_STEPS if s not in ("trace", "view_settle")]
+    # the build grew as the engine's loader, the queries as its join; coalitions faster than both
+    assert found[1]["exponent"]["coalitions"] == 3.0 and found[1]["faster_than_engine"] == ["coalitions"]
     assert found[1]["exponent"]["peak_rss_mb"] == 0.3  # log 2 / log 10
     table = markdown({"points": points, "growth": found}).splitlines()
     assert table[0] == "| step | 10,000 | 100,000 | 1,000,000 |"
     assert table[2] == "| raw_load | 0.100 s | 1.000 s (^1.0) | 100.000 s (^2.0 ⚠) |"
-    assert table[4] == "| trace | 0.100 s | 1.000 s (^1.0) | 10.000 s (^1.0) |"
-    assert table[9] == "| view_settle | skipped: no Chromium | skipped: no Chromium | skipped: no Chromium |"
-    assert table[10] == "| peak memory | 100 MB | 200 MB (^0.3) | 400 MB (^0.3) |"
+    assert table[3] == "| build | 0.100 s | 1.000 s (^1.0) | 100.000 s (^2.0 ⚠) |"
+    assert table[5] == "| trace | 0.100 s | 1.000 s (^1.0) | 10.000 s (^1.0) |"
+    assert table[8] == "| coalitions | 0.100 s | 1.000 s (^1.0) | 1000.000 s (^3.0 ⚠⚠) |"
+    assert table[10] == "| view_settle | skipped: no Chromium | skipped: no Chromium | skipped: no Chromium |"
+    assert table[11] == "| peak memory | 100 MB | 200 MB (^0.3) | 400 MB (^0.3) |"
+
+
+def test_a_step_without_its_reference_is_judged_by_n_log_n_alone() -> None:
+    points = [point(1_000_000, 1.0, 400.0), point(5_000_000, 10.0, 1_000.0)]  # ^1.43 everywhere
+    points[1]["seconds"]["raw_join"] = None  # the reference failed at 5M: no slope to compare with
+    points[0]["seconds"]["view_settle"] = 1.0
+    points[1]["seconds"]["view_settle"] = 10.0  # the browser has no engine reference
+    found = growth(points)[0]
+    assert found["exponent"]["build"] == 1.43 and found["exponent"]["raw_join"] is None
+    assert "build" in found["faster_than_nlogn"] and "build" not in found["faster_than_engine"]
+    assert found["faster_than_engine"] == ["trace", "trace_median", "all_claims", "coalitions", "view",
+                                           "view_settle"]  # raw_load, the reference, is not judged
+
+
+def test_the_build_is_held_to_the_faster_growing_of_the_loader_and_the_join() -> None:
+    """A load then joining checks: the build may grow as fast as either of the engine's own."""
+    points = [point(1_000_000, 1.0, 400.0), point(5_000_000, 1.0, 1_000.0)]
+    seconds = points[1]["seconds"]
+    seconds["raw_load"] = 5.0  # ^1.0
+    seconds["raw_join"] = 5.0 ** 1.3  # ^1.3: past the caches, the engine's joins grow faster
+    seconds["build"] = 5.0 ** 1.2  # faster than n log n (1.07) and the loader, not the join
+    seconds["all_claims"] = 5.0 ** 1.4  # faster than the join it rests on
+    found = growth(points)[0]
+    assert found["exponent"]["raw_join"] == 1.3 and found["exponent"]["build"] == 1.2
+    assert found["faster_than_nlogn"] == ["build", "raw_join", "all_claims"]  # in CURVE_STEPS order
+    assert found["faster_than_engine"] == ["all_claims"]
+    seconds["raw_join"] = 5.0 ** 1.1  # now the build grew faster than both of its references
+    assert growth(points)[0]["faster_than_engine"] == ["build", "all_claims"]

@@ -201,6 +201,8 @@ def test_bench_report_shape(tmp_path: Path) -> None:
         assert build_result["detail"] == report["results"]["oxigraph"]["build"]["detail"]  # same triples
         assert report["peak_rss_mb"][backend] > 10
     assert report["results"]["oxigraph"]["all_claims"]["detail"] == "30 claims"
+    for backend in ("oxigraph", "server"):  # the engine's own join: every one of the 64 statements
+        assert report["results"][backend]["raw_join"]["detail"] == "64 statements joined (best of 5)"
     assert set(report["ratios_vs_oxigraph"]["server"]) <= set(STEPS)
     raw = report["results"]["oxigraph"]["raw_load"]  # the engine's own loader, in its own process
     assert raw["status"] == "ok" and raw["seconds"] > 0 and raw["peak_rss_mb"] > 10
