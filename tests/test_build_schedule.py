@@ -4,6 +4,7 @@ checks start, and that the number checks read the quantities once."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,24 +52,14 @@ def test_shape_checks_start_once_the_type_closure_is_in(tmp_path: Path,
     """The shape checks need only the first derivation (1-types.ru); they start after it, beside
     the others (the second waits here until they have started), and still find nothing wrong
     in the seed."""
-    done: list[str] = []
-    seen: list[list[str]] = []
-    started = threading.Event()
-    update = pipeline.runner.update
+    done, seen, starting = _hold_derivation(monkeypatch, "2-kind",
+                                            "the shape checks did not start after the type closure")
     check = pipeline.shape_check
 
-    def recorded_update(graph_store: Store, query: NamedQuery) -> None:
-        if query.name == "2-kind":
-            assert started.wait(30), "the shape checks did not start after the type closure"
-        update(graph_store, query)
-        done.append(query.name)
-
     def recorded_check(graph_store: Store) -> None:
-        seen.append(list(done))
-        started.set()
+        starting()
         check(graph_store)
 
-    monkeypatch.setattr(pipeline.runner, "update", recorded_update)
     monkeypatch.setattr(pipeline, "shape_check", recorded_check)
     compiled = compile_graph(SEED_DATA)
     with OxigraphBuild(tmp_path / "store") as new:
@@ -84,24 +75,14 @@ def test_tallies_start_once_the_kinds_are_in(tmp_path: Path, monkeypatch: pytest
     """The tallies count links by kind (2-kind.ru) and read no support edge: they start after
     the kinds, beside the last derivation (which waits here until they have started), and the
     build's counts, taken beside the last compaction, are those of the store it switched to."""
-    done: list[str] = []
-    seen: list[list[str]] = []
-    started = threading.Event()
-    update = pipeline.runner.update
+    done, seen, starting = _hold_derivation(monkeypatch, "3-argument-edges",
+                                            "the tallies did not start after the kinds")
     busy_claims = tallies.busy_claims
 
-    def recorded_update(graph_store: Store, query: NamedQuery) -> None:
-        if query.name == "3-argument-edges":
-            assert started.wait(30), "the tallies did not start after the kinds"
-        update(graph_store, query)
-        done.append(query.name)
-
     def recorded_busy(graph_store: Store, busy: int = tallies.BUSY) -> list[URIRef]:
-        seen.append(list(done))
-        started.set()
+        starting()
         return busy_claims(graph_store, busy)
 
-    monkeypatch.setattr(pipeline.runner, "update", recorded_update)
     monkeypatch.setattr(tallies, "busy_claims", recorded_busy)
     report = build(SEED_DATA, str(tmp_path / "store"))
     assert seen == [["1-types", "2-kind"]]
@@ -109,3 +90,27 @@ def test_tallies_start_once_the_kinds_are_in(tmp_path: Path, monkeypatch: pytest
     with OxigraphStore(tmp_path / "store") as built:
         assert report.counts == pipeline.counts(built)
     assert report.counts["claims"] == 37
+
+
+def _hold_derivation(monkeypatch: pytest.MonkeyPatch, derivation: str, late: str
+                     ) -> tuple[list[str], list[list[str]], Callable[[], None]]:
+    """Record each derivation update the build runs, and hold ``derivation`` until the step
+    under test has started (failing with ``late`` if it never does). Returns the names done so
+    far, what was done whenever the step started, and the call the step makes as it starts."""
+    done: list[str] = []
+    seen: list[list[str]] = []
+    started = threading.Event()
+    update = pipeline.runner.update
+
+    def recorded_update(graph_store: Store, query: NamedQuery) -> None:
+        if query.name == derivation:
+            assert started.wait(30), late
+        update(graph_store, query)
+        done.append(query.name)
+
+    def starting() -> None:
+        seen.append(list(done))
+        started.set()
+
+    monkeypatch.setattr(pipeline.runner, "update", recorded_update)
+    return done, seen, starting
