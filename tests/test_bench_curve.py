@@ -100,3 +100,42 @@ def test_the_build_is_held_to_the_faster_growing_of_the_loader_and_the_join() ->
     assert found["faster_than_engine"] == ["all_claims"]
     seconds["raw_join"] = 5.0 ** 1.1  # now the build grew faster than both of its references
     assert growth(points)[0]["faster_than_engine"] == ["build", "all_claims"]
+
+
+def test_a_repeated_step_counts_its_best_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``repeat``: the step runs that many times and its fastest run is its time."""
+    import time
+
+    from kg.bench import run
+
+    took = iter([0.30, 0.10, 0.20])
+    calls: list[str] = []
+
+    def step(name: str, store: object, page_path: object = None) -> tuple[str, float]:
+        calls.append(name)  # a clock started as long ago as this run "took"
+        return f"run {len(calls)}", time.perf_counter() - next(took)
+
+    monkeypatch.setattr(run, "_step", step)
+    name, status, seconds, detail = run._outcome("all_claims", None, repeat=3)
+    assert (name, status, detail, calls) == ("all_claims", "ok", "run 3", ["all_claims"] * 3)
+    assert seconds is not None and 0.10 <= seconds < 0.15  # the best of 0.30, 0.10, 0.20
+    took = iter([0.30])
+    assert run._outcome("trace", None)[2] >= 0.30  # one run by default
+
+
+def test_the_curve_runs_its_steps_three_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.bench import curve, run
+
+    asked: list[int] = []
+
+    def fake_run(n: int, seed: int, backends: tuple[str, ...], **kw: object) -> dict:
+        asked.append(int(kw["repeat"]))  # type: ignore[call-overload]
+        steps = {s: {"seconds": n / 1e6, "status": "ok"} for s in CURVE_STEPS}
+        return {"triples_generated": n, "results": {"oxigraph": steps}, "peak_rss_mb": {"oxigraph": 100.0}}
+
+    monkeypatch.setattr(run, "run", fake_run)
+    found = curve.curve([100_000, 1_000_000])
+    assert asked == [3, 3] and found["repeat"] == curve.REPEAT == 3
+    assert markdown(found).endswith("; the steps after the build: best of 3 runs)")
+    curve.curve([100_000, 1_000_000], repeat=1)
+    assert asked[-2:] == [1, 1]

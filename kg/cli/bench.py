@@ -29,8 +29,12 @@ from kg.cli.common import err
 @click.option("--curve", "curve_sizes", metavar="N1,N2,...", default=None,
               help="A scale curve instead: the embedded store at each size (e.g. 10000,100000,1000000), "
                    "with each step's growth exponent between sizes.")
+@click.option("--repeat", type=click.IntRange(1, 20), default=None,
+              help="Run each step after the build this many times and report its best time "
+                   "[default: 1; 3 with --curve].")
 def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: float,
-          baseline_build_timeout: float, out: Path, workdir: Path | None, curve_sizes: str | None) -> None:
+          baseline_build_timeout: float, out: Path, workdir: Path | None, curve_sizes: str | None,
+          repeat: int | None) -> None:
     """Benchmark the default store against plain rdflib and an Oxigraph server, in one run.
 
     Generates a synthetic debate, then on each store kind times: build, one claim's evidence
@@ -56,14 +60,14 @@ def bench(triples: int, seed: int, backends: tuple[str, ...], baseline_timeout: 
         from kg.bench import curve
 
         found = curve.curve(curve.parse_sizes(curve_sizes), seed, workdir,
-                            progress=lambda msg: err.print(msg, markup=False))
+                            progress=lambda msg: err.print(msg, markup=False), repeat=repeat or curve.REPEAT)
         write_json(found, out)
         click.echo(curve.markdown(found))
         err.print(f"wrote {out}", markup=False)
         return
     report = run(triples, seed, tuple(backends) or BACKENDS, baseline_timeout, workdir,
                  progress=lambda msg: err.print(msg, markup=False),
-                 baseline_build_timeout=baseline_build_timeout)
+                 baseline_build_timeout=baseline_build_timeout, repeat=repeat or 1)
     write_json(report, out)
     click.echo(markdown(report))
     err.print(f"wrote {out}", markup=False)
