@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,38 @@ def test_arguments_view_of_the_heaviest_nodes_matches_the_whole_view(store: Oxig
     assert sorted(map(edge, cut.edges)) == sorted(edge(e) for e in whole.edges
                                                   if e.source in cut.nodes and e.target in cut.nodes)
     assert cut.description.endswith("The 10 heaviest of 45 nodes (--max-nodes).")
+
+
+def test_detail_blocks_read_side_by_side_give_the_same_view(store: OxigraphStore,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """With blocks of 3 nodes the seed's details take many blocks: read two at a time on an
+    Oxigraph store, one at a time where the store cannot, the view is the same."""
+    import threading
+
+    from kg.render import views
+
+    threads: set[str] = set()
+    rows = views.runner.rows
+
+    def recorded(*args: object, **kw: object) -> list:
+        threads.add(threading.current_thread().name)
+        return rows(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(views, "CHUNK", 3)
+    monkeypatch.setattr(views, "READ_THREADS", 2)
+    monkeypatch.setattr(views.runner, "rows", recorded)
+    side_by_side = arguments_view(store, max_nodes=40)
+    pools = Counter(name.rsplit("_", 1)[0] for name in threads)  # readers of each detail query
+    assert "MainThread" not in threads and set(pools.values()) == {2}  # two readers each, no more
+    threads.clear()
+    monkeypatch.setattr(OxigraphStore, "concurrent", False)
+    one_by_one = arguments_view(store, max_nodes=40)
+    assert threads == {"MainThread"}
+    assert {n: (v.weight, v.label, v.info) for n, v in side_by_side.nodes.items()} == \
+        {n: (v.weight, v.label, v.info) for n, v in one_by_one.nodes.items()}
+    assert [(e.source, e.target, e.relation, e.info) for e in side_by_side.edges] == \
+        [(e.source, e.target, e.relation, e.info) for e in one_by_one.edges]
+    assert len(side_by_side.nodes) == 40
 
 
 def test_the_details_of_the_kept_nodes_and_links_are_read_for_them_alone(store: OxigraphStore) -> None:
