@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -123,22 +122,30 @@ def test_detail_blocks_read_side_by_side_give_the_same_view(store: OxigraphStore
     """With blocks of 3 nodes the seed's details take many blocks: read two at a time on an
     Oxigraph store, one at a time where the store cannot, the view is the same."""
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from kg.render import views
 
     threads: set[str] = set()
+    widths: list[int] = []
     rows = views.runner.rows
 
     def recorded(*args: object, **kw: object) -> list:
         threads.add(threading.current_thread().name)
         return rows(*args, **kw)  # type: ignore[arg-type]
 
+    class Pool(ThreadPoolExecutor):
+        def __init__(self, max_workers: int) -> None:
+            widths.append(max_workers)
+            super().__init__(max_workers)
+
     monkeypatch.setattr(views, "CHUNK", 3)
     monkeypatch.setattr(views, "READ_THREADS", 2)
+    monkeypatch.setattr(views, "ThreadPoolExecutor", Pool)
     monkeypatch.setattr(views.runner, "rows", recorded)
     side_by_side = arguments_view(store, max_nodes=40)
-    pools = Counter(name.rsplit("_", 1)[0] for name in threads)  # readers of each detail query
-    assert "MainThread" not in threads and set(pools.values()) == {2}  # two readers each, no more
+    # node details, quotes, producers, link details: each read by a pool of two readers
+    assert widths == [2, 2, 2, 2] and "MainThread" not in threads
     threads.clear()
     monkeypatch.setattr(OxigraphStore, "concurrent", False)
     one_by_one = arguments_view(store, max_nodes=40)
