@@ -225,3 +225,34 @@ def test_the_seed_analysis_sees_the_disagreement(kg) -> None:
     assert (tie["weight"], tie["conflict"] > 0) == (-14.0, True)
     main = next(c for c in report["claims"] if c["id"] == "taser-for-every-frontline-officer")
     assert 0.0 < main["strength"] < 1.0 and main["status"] == "accepted"
+
+
+def test_statement_rows_take_names_from_one_read_of_the_labels(store) -> None:
+    """The statement table comes with ids; each actor and claim is named from analysis-labels
+    (the seed: Symonds's statements, the federation he speaks for), and an actor or claim
+    without a label in the store is named by its id."""
+    from rdflib import RDF, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDFS
+
+    from kg.model.namespaces import DKG
+    from kg.stores.memory import MemoryStore
+
+    person = [r for r in discourse.statement_rows(store, "person") if r.actor_id == "andy-symonds"]
+    org = [r for r in discourse.statement_rows(store, "organisation") if r.actor_id == "tvpf"]
+    assert len(person) == 15 and {r.actor_label for r in person} == {"Andy Symonds"}
+    assert org and {r.actor_label for r in org} == {"Thames Valley Police Federation"}
+    claims = {(r.claim_id, r.claim_label) for r in person}
+    assert ("taser-training-not-diluted", "Taser training is not diluted") in claims
+    g = Graph()
+    s, a, c = (URIRef(f"urn:t:{x}") for x in ("s", "a", "c"))
+    g.add((s, RDF.type, DKG.Statement))
+    for p, o in ((DKG.speaker, a), (DKG.speaksFor, a), (DKG.claim, c), (DKG.stance, DKG.Agree)):
+        g.add((s, p, o))
+    g.add((a, RDF.type, DKG.Actor))
+    g.add((a, DCTERMS.identifier, Literal("a1")))
+    g.add((a, RDFS.label, Literal("Actor One")))
+    g.add((c, RDF.type, DKG.Claim))
+    g.add((c, DCTERMS.identifier, Literal("c1")))  # no label
+    (row,) = discourse.statement_rows(MemoryStore(g))
+    assert (row.actor_id, row.actor_label, row.claim_id, row.claim_label, row.agrees) == (
+        "a1", "Actor One", "c1", "c1", True)

@@ -145,22 +145,27 @@ class StatementRow:
 
 
 def statement_rows(graph_store: Store, actor: str = "person") -> list[StatementRow]:
-    """Every statement in the store, whatever its stance (one query), keyed by ``actor``.
+    """Every statement in the store, whatever its stance, keyed by ``actor``.
 
     ``actor="person"`` takes the speaker (a person, or an organisation speaking in its own
     name); ``actor="organisation"`` takes the organisation the statement was made for
     (``dkg:speaksFor``), so a chair's statements count for the federation. The date is the
-    statement's ``dct:date`` or, when the source is undated, its ``dkg:earliestDate``.
+    statement's ``dct:date`` or, when the source is undated, its ``dkg:earliestDate``. The
+    rows come with ids (``analysis-statements``), the names from one read of the actors' and
+    claims' labels (``analysis-labels``; an id with several labels takes the last in sorted
+    order, as :func:`table_from_records` would; one with none is its own label).
     """
     if actor not in ACTOR_KINDS:
         raise KgError(f"--actor must be one of {', '.join(ACTOR_KINDS)}, not {actor!r}")
     key = "speaker" if actor == "person" else "org"
-    return [
-        StatementRow(str(r[f"{key}Id"]), str(r[f"{key}Label"]), str(r["claimId"]), str(r["claimLabel"]),
-                     str(r["stance"]), number(r["sign"]), runner.boolean(r["agrees"]),
-                     r["date"] if isinstance(r["date"], date) else None)
-        for r in runner.run(graph_store, "analysis-statements").values()
-    ]
+    labels = {str(r["id"]): str(r["label"]) for r in runner.run(graph_store, "analysis-labels").values()}
+    out = []
+    for r in runner.run(graph_store, "analysis-statements").values():
+        who, what = str(r[f"{key}Id"]), str(r["claimId"])
+        out.append(StatementRow(who, labels.get(who, who), what, labels.get(what, what), str(r["stance"]),
+                                number(r["sign"]), runner.boolean(r["agrees"]),
+                                r["date"] if isinstance(r["date"], date) else None))
+    return out
 
 
 def dna_table(rows: Iterable[StatementRow]) -> StatementTable:
