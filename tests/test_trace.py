@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
@@ -182,6 +183,28 @@ def test_all_claims_table_and_flags(store) -> None:
     assert not rows["offenders-target-officers-without-taser"]["unsupported"]
     assert rows["taser-voluntary"]["unsupported"]
     assert not any(r["number_mismatch"] for r in rows.values())
+
+
+def test_all_claims_table_read_beside_the_rest_is_the_same(store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counts query runs on a thread of its own where the store allows it (an Oxigraph
+    store), in turn where it does not: the same rows either way."""
+    import threading
+
+    from kg.analysis import trace as tracing
+
+    where: dict[str, str] = {}
+    rows = tracing.runner.rows
+
+    def recorded(graph_store, query, *args, **kw):  # type: ignore[no-untyped-def]
+        where[str(query)] = threading.current_thread().name
+        return rows(graph_store, query, *args, **kw)
+
+    monkeypatch.setattr(tracing.runner, "rows", recorded)
+    beside = trace_all(store)
+    assert where["trace-all"] != "MainThread" and where["support-edges"] == "MainThread"
+    monkeypatch.setattr(type(store), "concurrent", False)
+    assert trace_all(store) == beside and where["trace-all"] == "MainThread"
+    assert len(beside) == 37
 
 
 def test_all_claims_csv_json_and_sort(kg) -> None:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, overload
 
 from rdflib import Literal, URIRef
@@ -458,15 +459,21 @@ def trace_all(graph_store: Store) -> list[dict[str, Any]]:
     ``contested`` — something attacks it or someone disagrees; ``number_mismatch`` — a
     number check of the claim came out inconsistent. ``sources`` counts the distinct source
     documents its statements and links are quoted from.
+
+    Where the store takes queries on several threads, the table's counts (``trace-all``, nine
+    tenths of the time) are read beside the rest (at 1M triples about 0.05 s less of 0.4 s).
     """
-    producers: dict[str, set[str]] = defaultdict(set)
-    for row in runner.rows(graph_store, "evidence-producers"):
-        producers[row["evidence"]].add(row["producer"])
-    edges = [(r["premise"], r["conclusion"]) for r in runner.rows(graph_store, "support-edges")]
-    evidence_under, producers_under = arguments.beneath(edges, producers)
-    mismatched = {row["claim"] for row in runner.rows(graph_store, "number-mismatches")}
+    with ThreadPoolExecutor(1) as pool:
+        counted = pool.submit(runner.rows, graph_store, "trace-all") if graph_store.concurrent else None
+        producers: dict[str, set[str]] = defaultdict(set)
+        for row in runner.rows(graph_store, "evidence-producers"):
+            producers[row["evidence"]].add(row["producer"])
+        edges = [(r["premise"], r["conclusion"]) for r in runner.rows(graph_store, "support-edges")]
+        evidence_under, producers_under = arguments.beneath(edges, producers)
+        mismatched = {row["claim"] for row in runner.rows(graph_store, "number-mismatches")}
+        table = counted.result() if counted is not None else runner.rows(graph_store, "trace-all")
     rows = []
-    for r in runner.rows(graph_store, "trace-all"):
+    for r in table:
         count = {k: int(r[k] or 0) for k in (
             "agree", "disagree", "actorsFor", "actorsAgainst", "supportingEvidence",
             "contestingEvidence", "supportingClaims", "attackingClaims", "sources")}
