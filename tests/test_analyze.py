@@ -256,3 +256,8 @@ def test_statement_rows_take_names_from_one_read_of_the_labels(store) -> None:
     (row,) = discourse.statement_rows(MemoryStore(g))
     assert (row.actor_id, row.actor_label, row.claim_id, row.claim_label, row.agrees) == (
         "a1", "Actor One", "c1", "c1", True)
+    g.add((c, RDFS.label, Literal("Claim One")))
+    g.remove((c, DCTERMS.identifier, None))
+    g.add((c, DCTERMS.identifier, Literal("a1")))  # an actor's id: each keeps its own label
+    (row,) = discourse.statement_rows(MemoryStore(g))
+    assert (row.actor_label, row.claim_id, row.claim_label) == ("Actor One", "a1", "Claim One")

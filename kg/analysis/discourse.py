@@ -158,11 +158,14 @@ def statement_rows(graph_store: Store, actor: str = "person") -> list[StatementR
     if actor not in ACTOR_KINDS:
         raise KgError(f"--actor must be one of {', '.join(ACTOR_KINDS)}, not {actor!r}")
     key = "speaker" if actor == "person" else "org"
-    labels = {str(r["id"]): str(r["label"]) for r in runner.run(graph_store, "analysis-labels").values()}
+    labels: dict[str, dict[str, str]] = {"actor": {}, "claim": {}}
+    for r in runner.run(graph_store, "analysis-labels").values():
+        labels[str(r["role"])][str(r["id"])] = str(r["label"])
+    actors, claims = labels["actor"], labels["claim"]
     out = []
     for r in runner.run(graph_store, "analysis-statements").values():
         who, what = str(r[f"{key}Id"]), str(r["claimId"])
-        out.append(StatementRow(who, labels.get(who, who), what, labels.get(what, what), str(r["stance"]),
+        out.append(StatementRow(who, actors.get(who, who), what, claims.get(what, what), str(r["stance"]),
                                 number(r["sign"]), runner.boolean(r["agrees"]),
                                 r["date"] if isinstance(r["date"], date) else None))
     return out
