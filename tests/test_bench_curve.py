@@ -117,10 +117,15 @@ def test_a_repeated_step_counts_its_best_run(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(run, "_step", step)
     name, status, seconds, detail = run._outcome("all_claims", None, repeat=3)
-    assert (name, status, detail, calls) == ("all_claims", "ok", "run 3", ["all_claims"] * 3)
+    assert (name, status, detail, calls) == ("all_claims", "ok", "run 3 (best of 3)", ["all_claims"] * 3)
     assert seconds is not None and 0.10 <= seconds < 0.15  # the best of 0.30, 0.10, 0.20
     took = iter([0.30])
-    assert run._outcome("trace", None)[2] >= 0.30  # one run by default
+    _, _, seconds, detail = run._outcome("trace", None)  # one run by default
+    assert seconds is not None and seconds >= 0.30 and detail == "run 4"
+    took = iter([0.5, 0.4, 0.1, 0.3, 0.2, 0.6])  # the engine's join: never fewer than five runs
+    name, status, seconds, detail = run._outcome("raw_join", None, repeat=2)
+    assert (detail, len(calls), next(took)) == ("run 9 (best of 5)", 9, 0.6)
+    assert seconds is not None and 0.10 <= seconds < 0.15
 
 
 def test_the_curve_runs_its_steps_three_times(monkeypatch: pytest.MonkeyPatch) -> None:
