@@ -1,8 +1,10 @@
-"""The scale curve's arithmetic (``kg bench --curve``): growth exponents on given numbers."""
+"""The scale curve (``kg bench --curve``): growth exponents on given numbers, the rounds across
+sizes, and one real curve at two tiny sizes."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -116,31 +118,120 @@ def test_a_repeated_step_counts_its_best_run(monkeypatch: pytest.MonkeyPatch) ->
         return f"run {len(calls)}", time.perf_counter() - next(took)
 
     monkeypatch.setattr(run, "_step", step)
-    name, status, seconds, detail = run._outcome("all_claims", None, repeat=3)
+    name, status, seconds, detail = run.outcome("all_claims", None, repeat=3)
     assert (name, status, detail, calls) == ("all_claims", "ok", "run 3 (best of 3)", ["all_claims"] * 3)
     assert seconds is not None and 0.10 <= seconds < 0.15  # the best of 0.30, 0.10, 0.20
     took = iter([0.30])
-    _, _, seconds, detail = run._outcome("trace", None)  # one run by default
+    _, _, seconds, detail = run.outcome("trace", None)  # one run by default
     assert seconds is not None and seconds >= 0.30 and detail == "run 4"
     took = iter([0.5, 0.4, 0.1, 0.3, 0.2, 0.6])  # the engine's join: never fewer than five runs
-    name, status, seconds, detail = run._outcome("raw_join", None, repeat=2)
+    name, status, seconds, detail = run.outcome("raw_join", None, repeat=2)
     assert (detail, len(calls), next(took)) == ("run 9 (best of 5)", 9, 0.6)
     assert seconds is not None and 0.10 <= seconds < 0.15
 
 
-def test_the_curve_runs_its_steps_three_times(monkeypatch: pytest.MonkeyPatch) -> None:
+class _Store:
+    """A stand-in for an opened store: remembers that it was closed."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec, self.closed = spec, False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_curve_runs_its_steps_three_times(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Three runs after each build, then three rounds across the sizes; the stores are opened
+    where each size was built, and closed after."""
+    import kg.stores
     from kg.bench import curve, run
 
-    asked: list[int] = []
+    asked: list[tuple[int, Path]] = []
+    opened: list[_Store] = []
 
     def fake_run(n: int, seed: int, backends: tuple[str, ...], **kw: object) -> dict:
-        asked.append(int(kw["repeat"]))  # type: ignore[call-overload]
+        asked.append((int(kw["repeat"]), Path(str(kw["workdir"]))))  # type: ignore[call-overload]
         steps = {s: {"seconds": n / 1e6, "status": "ok"} for s in CURVE_STEPS}
         return {"triples_generated": n, "results": {"oxigraph": steps}, "peak_rss_mb": {"oxigraph": 100.0}}
 
+    def fake_open(spec: str) -> _Store:
+        opened.append(_Store(spec))
+        return opened[-1]
+
     monkeypatch.setattr(run, "run", fake_run)
-    found = curve.curve([100_000, 1_000_000])
-    assert asked == [3, 3] and found["repeat"] == curve.REPEAT == 3
-    assert markdown(found).endswith("; the steps after the build: best of 3 runs)")
+    monkeypatch.setattr(run, "outcome", lambda name, store: (name, "ok", 1.0, ""))  # never the best
+    monkeypatch.setattr(kg.stores, "open_store", fake_open)
+    found = curve.curve([100_000, 1_000_000], workdir=tmp_path)
+    assert asked == [(3, tmp_path / "n100000"), (3, tmp_path / "n1000000")]
+    assert [s.spec for s in opened] == [str(tmp_path / f"n{n}" / "store") for n in (100_000, 1_000_000)]
+    assert all(s.closed for s in opened)
+    assert found["repeat"] == found["rounds"] == curve.REPEAT == 3
+    assert [p["seconds"]["all_claims"] for p in found["points"]] == [0.1, 1.0]
+    assert markdown(found).endswith("; the steps after the build: best of 3 runs after each build "
+                                    "and 3 rounds across all sizes)")
     curve.curve([100_000, 1_000_000], repeat=1)
-    assert asked[-2:] == [1, 1]
+    assert [r for r, _ in asked[-2:]] == [1, 1]
+    assert markdown(curve.curve([100_000, 1_000_000], repeat=1)).endswith(
+        "; the steps after the build: best of 1 run after each build and 1 round across all sizes)")
+
+
+def test_rounds_go_through_every_size_in_turn_and_keep_the_best(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each round times every round step at every size in turn; a point keeps the best of what
+    it had and what the rounds took; a failure in a round, or a step that had failed at that
+    size, changes nothing; a size whose build failed is not opened."""
+    import kg.stores
+    from kg.bench import curve, run
+
+    def point(n: int, seconds: float, build: str = "ok") -> dict:
+        return {"triples": n, "seconds": {s: seconds for s in CURVE_STEPS},
+                "status": {**{s: "ok" for s in CURVE_STEPS}, "build": build}}
+
+    points = [point(1, 0.5), point(2, 2.0), point(3, 9.0, build="error: KgError")]
+    points[1]["status"]["coalitions"], points[1]["seconds"]["coalitions"] = "timeout", None
+    times = {(1, "all_claims"): [0.4, 0.6], (2, "all_claims"): [3.0, 1.5], (2, "trace"): [1.0, 0.1],
+             (1, "view"): [0.3, 0.2]}
+    calls: list[tuple[int, str]] = []
+
+    def fake_outcome(name: str, store: _Store) -> tuple[str, str, float | None, str]:
+        size = int(store.spec)
+        calls.append((size, name))
+        if (size, name) == (1, "raw_join"):
+            return name, "error: KgError", None, "boom"
+        left = times.get((size, name))
+        return name, "ok", left.pop(0) if left else 5.0, "ran"
+
+    monkeypatch.setattr(run, "outcome", fake_outcome)
+    monkeypatch.setattr(kg.stores, "open_store", _Store)
+    said: list[str] = []
+    curve.rounds(points, ["1", "2", "3"], 2, said.append)
+    one_round = [(n, s) for n in (1, 2) for s in curve.ROUND_STEPS]
+    assert calls == one_round * 2
+    assert points[0]["seconds"]["all_claims"] == 0.4 and points[0]["seconds"]["view"] == 0.2
+    assert points[1]["seconds"]["all_claims"] == 1.5 and points[1]["seconds"]["trace"] == 0.1
+    assert points[0]["seconds"]["raw_join"] == 0.5  # failed in both rounds: as it was
+    assert points[1]["seconds"]["coalitions"] is None  # it had timed out at that size
+    assert points[2]["seconds"]["all_claims"] == 9.0  # not opened: its build failed
+    assert points[0]["seconds"]["build"] == 0.5 and "build" not in curve.ROUND_STEPS
+    assert said[0] == ("round 1/2 at 1: trace 5.000, trace_median 5.000, all_claims 0.400, "
+                       "coalitions 5.000, view 0.300 s")
+    assert len(said) == 4 and said[3].startswith("round 2/2 at 2: raw_join 5.000, trace 0.100, ")
+
+
+def test_a_curve_for_real_at_two_tiny_sizes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """End to end at 1,000 and 2,000 triples: every step ran at both sizes, the rounds went
+    through both, and the temporary folder with both stores is gone afterwards."""
+    import tempfile
+
+    from kg.bench import curve
+
+    made = tmp_path / "curve-root"
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix: (made.mkdir(), str(made))[1])
+    said: list[str] = []
+    found = curve.curve([1_000, 2_000], seed=5, progress=said.append, repeat=1)
+    assert not made.exists()
+    assert [p["status"]["all_claims"] for p in found["points"]] == ["ok", "ok"]
+    assert all(p["seconds"][s] > 0 for p in found["points"] for s in curve.ROUND_STEPS)
+    rounds = [line for line in said if line.startswith("round ")]
+    assert [line.split(":")[0] for line in rounds] == [
+        f"round 1/1 at {p['triples']:,}" for p in found["points"]]
+    assert len(found["growth"]) == 1 and found["rounds"] == 1

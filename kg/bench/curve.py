@@ -16,12 +16,21 @@ engine's lookups and hash joins themselves grow faster than n log n (at 1M to 5M
 three-column join of the statements grew by about ^1.3 here), and no query can grow slower than
 the operations it is made of; a step is ``faster_than_engine`` when it grew faster than both
 n log n and the fastest-growing of its references.
+
+The sizes are built one after the other, minutes apart, and this machine's speed drifts by up
+to half over such spans, so a step timed only right after its build would compare a fast
+minute at one size with a slow one at the next. After the last build the query steps (and the
+engine's join they are held to) therefore run again in rounds that go through every size in
+turn (:func:`rounds`): each step's time at each size is its best over the run after the build
+and the rounds, drawn from the same stretch of the machine's day for all sizes.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +50,9 @@ NOISE_SECONDS = 0.05  # below this, a time says nothing about growth
 # machine one run can be 20 % slow, which alone moves a 1M-to-5M slope by 0.1, more than the
 # margin between linear and n log n (0.07).
 REPEAT = 3
+# The steps timed again in the rounds across sizes: the ones that only read the built store
+# (the loads, the build and the browser's settling are timed once, right after the build).
+ROUND_STEPS = ("raw_join", "trace", "trace_median", "all_claims", "coalitions", "view")
 Progress = Callable[[str], None]
 
 
@@ -80,25 +92,71 @@ def too_fast(n1: float, t1: float | None, n2: float, t2: float | None) -> bool:
 
 def curve(sizes: Sequence[int], seed: int = 0, workdir: Path | None = None,
           progress: Progress | None = None, repeat: int = REPEAT) -> dict[str, Any]:
-    """Run the embedded store at each size; return the points and the exponents between them
-    (the steps after the build: the best of ``repeat`` runs; the loads and the build: one)."""
+    """Run the embedded store at each size; return the points and the exponents between them.
+
+    The loads and the build run once; the steps after the build run ``repeat`` times right
+    after it, then ``repeat`` more times in the rounds across all sizes (:func:`rounds`), and
+    count their best. Each size's store is kept until the rounds are over: in ``workdir`` if
+    given (with its debate), else in a temporary folder removed afterwards (there the debate
+    and the loader's store go as soon as the size is timed).
+    """
     from kg.bench.run import run
 
     say = progress or (lambda _msg: None)
-    points = []
-    for n in sizes:
-        say(f"--- {n:,} triples")
-        where = None if workdir is None else workdir / f"n{n}"
-        report = run(n, seed, ("oxigraph",), workdir=where, progress=say, repeat=repeat)
-        steps = report["results"]["oxigraph"]
-        points.append({
-            "triples": report["triples_generated"],
-            "seconds": {s: steps[s]["seconds"] for s in CURVE_STEPS},
-            "status": {s: steps[s]["status"] for s in CURVE_STEPS},
-            "peak_rss_mb": report["peak_rss_mb"].get("oxigraph"),
-            "raw_load_peak_rss_mb": steps["raw_load"].get("peak_rss_mb"),
-        })
-    return {"seed": seed, "repeat": repeat, "points": points, "growth": growth(points)}
+    own = workdir is None
+    root = Path(tempfile.mkdtemp(prefix="kg-curve-")) if workdir is None else Path(workdir)
+    try:
+        points, stores = [], []
+        for n in sizes:
+            say(f"--- {n:,} triples")
+            where = root / f"n{n}"
+            report = run(n, seed, ("oxigraph",), workdir=where, progress=say, repeat=repeat)
+            if own:
+                for spent in ("data", "raw-load-store"):
+                    shutil.rmtree(where / spent, ignore_errors=True)
+            steps = report["results"]["oxigraph"]
+            points.append({
+                "triples": report["triples_generated"],
+                "seconds": {s: steps[s]["seconds"] for s in CURVE_STEPS},
+                "status": {s: steps[s]["status"] for s in CURVE_STEPS},
+                "peak_rss_mb": report["peak_rss_mb"].get("oxigraph"),
+                "raw_load_peak_rss_mb": steps["raw_load"].get("peak_rss_mb"),
+            })
+            stores.append(str(where / "store"))
+        rounds(points, stores, repeat, say)
+        return {"seed": seed, "repeat": repeat, "rounds": repeat, "points": points, "growth": growth(points)}
+    finally:
+        if own:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def rounds(points: Sequence[dict[str, Any]], stores: Sequence[str], count: int, say: Progress) -> None:
+    """Time the :data:`ROUND_STEPS` again, ``count`` rounds each going through every size in
+    turn, and keep in each point the best of what it had and what the rounds took. A step that
+    failed at a size (or fails in a round) keeps what it had there."""
+    from kg.bench.run import outcome
+    from kg.stores import open_store
+
+    opened = [open_store(spec) if point["status"].get("build") == "ok" else None
+              for point, spec in zip(points, stores, strict=True)]
+    try:
+        for turn in range(1, count + 1):
+            for point, store in zip(points, opened, strict=True):
+                if store is None:
+                    continue
+                took = []
+                for step in ROUND_STEPS:
+                    _, status, seconds, _ = outcome(step, store)
+                    if status != "ok" or seconds is None or point["status"][step] != "ok":
+                        continue
+                    had = point["seconds"][step]
+                    point["seconds"][step] = seconds if had is None else min(had, seconds)
+                    took.append(f"{step} {seconds:.3f}")
+                say(f"round {turn}/{count} at {point['triples']:,}: {', '.join(took)} s")
+    finally:
+        for store in opened:
+            if store is not None:
+                store.close()
 
 
 def growth(points: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -162,6 +220,14 @@ def markdown(result: dict[str, Any]) -> str:
     lines.append(f"(^x: log-log growth exponent from the size before; n log n is {bounds}; "
                  "⚠ marks a step that grew faster, ⚠⚠ one that also grew faster than the engine's own "
                  "operations it rests on: raw_load and raw_join for the build, raw_join for the queries"
-                 + (f"; the steps after the build: best of {result['repeat']} runs"
-                    if result.get("repeat", 1) > 1 else "") + ")")
+                 + _runs(result) + ")")
     return "\n".join(lines)
+
+
+def _runs(result: dict[str, Any]) -> str:
+    """How often the steps after the build ran, for the table's closing line."""
+    after, turns = result.get("repeat", 1), result.get("rounds", 0)
+    if turns:
+        return (f"; the steps after the build: best of {after} run{'s' if after > 1 else ''} after each "
+                f"build and {turns} round{'s' if turns > 1 else ''} across all sizes")
+    return f"; the steps after the build: best of {after} runs" if after > 1 else ""

@@ -187,7 +187,7 @@ def _step(name: str, store: Any, page_path: Path | None = None) -> tuple[str, fl
     raise KgError(f"unknown step {name!r}")
 
 
-def _outcome(name: str, store: Any, page_path: Path | None = None, repeat: int = 1
+def outcome(name: str, store: Any, page_path: Path | None = None, repeat: int = 1
              ) -> tuple[str, str, float | None, str]:
     """Run one step: (name, status, seconds, detail). The garbage of the steps before is
     collected first, outside the clock: a user runs each command in a process of its own, and a
@@ -232,7 +232,7 @@ def _forked(name: str, store: Any, limit: float, page_path: Path | None = None, 
         try:
             os.close(read_end)
             _die_with_parent()
-            data = json.dumps(_outcome(name, store, page_path, repeat)).encode("utf-8")
+            data = json.dumps(outcome(name, store, page_path, repeat)).encode("utf-8")
             while data:
                 data = data[os.write(write_end, data):]
         finally:
@@ -277,7 +277,7 @@ def _worker(backend: str, data_dir: str, target: str, out: mp.Queue, limit: floa
             out.put(("build", "ok", time.perf_counter() - began, detail))
         page_path = Path(page) if page else None
         for name in AFTER_BUILD:
-            out.put(_outcome(name, store, page_path, repeat) if limit is None
+            out.put(outcome(name, store, page_path, repeat) if limit is None
                     else _forked(name, store, limit * repeat, page_path, repeat))
     except Exception as exc:
         out.put((phase, f"error: {type(exc).__name__}", None, " ".join(str(exc).split())[:300]))
