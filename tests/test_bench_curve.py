@@ -225,7 +225,12 @@ def test_a_curve_for_real_at_two_tiny_sizes(monkeypatch: pytest.MonkeyPatch, tmp
     from kg.bench import curve
 
     made = tmp_path / "curve-root"
-    monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix: (made.mkdir(), str(made))[1])
+
+    def mkdtemp(prefix: str) -> str:
+        made.mkdir()
+        return str(made)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
     said: list[str] = []
     found = curve.curve([1_000, 2_000], seed=5, progress=said.append, repeat=1)
     assert not made.exists()
