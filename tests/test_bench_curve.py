@@ -48,7 +48,7 @@ def test_parse_sizes() -> None:
 
 
 def point(n: int, seconds: float, mb: float) -> dict:
-    times = dict.fromkeys(CURVE_STEPS, seconds)
+    times: dict[str, float | None] = dict.fromkeys(CURVE_STEPS, seconds)
     times["view_settle"] = None
     status = {s: "ok" for s in CURVE_STEPS} | {"view_settle": "skipped: no Chromium"}
     return {"triples": n, "seconds": times, "status": status, "peak_rss_mb": mb}
