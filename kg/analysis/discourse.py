@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -119,9 +121,16 @@ def table_from_records(records: Iterable[Sequence]) -> StatementTable:
         actor=np.array([a_index[r[0]] for r in rows], dtype=np.int64),
         claim=np.array([c_index[r[2]] for r in rows], dtype=np.int64),
         agree=np.array([bool(r[4]) for r in rows], dtype=bool),
-        day=np.array([NO_DATE if r[5] is None else np.datetime64(r[5], "D") for r in rows],
-                     dtype="datetime64[D]"),
+        day=_days(r[5] for r in rows),
     )
+
+
+def _days(days: Iterable[date | None]) -> np.ndarray:
+    """Statement dates as a ``datetime64[D]`` array (``NO_DATE`` for none); each distinct date is
+    converted once, as a debate's statements share a few hundred dates."""
+    converted: dict[date | None, np.datetime64] = {None: NO_DATE}
+    return np.array([converted[d] if d in converted else converted.setdefault(d, np.datetime64(d, "D"))
+                     for d in days], dtype="datetime64[D]")
 
 
 @dataclass(frozen=True)
@@ -153,21 +162,34 @@ def statement_rows(graph_store: Store, actor: str = "person") -> list[StatementR
     statement's ``dct:date`` or, when the source is undated, its ``dkg:earliestDate``. The
     rows come with ids (``analysis-statements``), the names from one read of the actors' and
     claims' labels (``analysis-labels``; an id with several labels takes the last in sorted
-    order, as :func:`table_from_records` would; one with none is its own label).
+    order, as :func:`table_from_records` would; one with none is its own label), read on a
+    thread of their own beside the statements where the store allows it.
     """
     if actor not in ACTOR_KINDS:
         raise KgError(f"--actor must be one of {', '.join(ACTOR_KINDS)}, not {actor!r}")
     key = "speaker" if actor == "person" else "org"
+    with ThreadPoolExecutor(1) as pool:  # the labels beside the statements where the store allows
+        read = partial(runner.run, graph_store, "analysis-labels")
+        named = pool.submit(read) if graph_store.concurrent else None
+        statements = runner.run(graph_store, "analysis-statements")
+        labelled = (named.result() if named is not None else read()).values()
     labels: dict[str, dict[str, str]] = {"actor": {}, "claim": {}}
-    for r in runner.run(graph_store, "analysis-labels").values():
+    for r in labelled:
         labels[str(r["role"])][str(r["id"])] = str(r["label"])
     actors, claims = labels["actor"], labels["claim"]
+    column = {name: i for i, name in enumerate(statements.vars)}
+    who_at, what_at = column[f"{key}Id"], column["claimId"]
+    stance_at, sign_at, agrees_at, date_at = (column[n] for n in ("stance", "sign", "agrees", "date"))
+    # a statement takes one of a few stances: each stance's key, sign and qualifier read once
+    stances: dict[tuple[object, object, object], tuple[str, float, bool | None]] = {}
     out = []
-    for r in runner.run(graph_store, "analysis-statements").values():
-        who, what = str(r[f"{key}Id"]), str(r["claimId"])
-        out.append(StatementRow(who, actors.get(who, who), what, claims.get(what, what), str(r["stance"]),
-                                number(r["sign"]), runner.boolean(r["agrees"]),
-                                r["date"] if isinstance(r["date"], date) else None))
+    for row in statements.python_rows():
+        who, what, day = str(row[who_at]), str(row[what_at]), row[date_at]
+        seen = (row[stance_at], row[sign_at], row[agrees_at])
+        if (stance := stances.get(seen)) is None:
+            stance = stances[seen] = (str(seen[0]), number(seen[1]), runner.boolean(seen[2]))
+        out.append(StatementRow(who, actors.get(who, who), what, claims.get(what, what), *stance,
+                                day if isinstance(day, date) else None))
     return out
 
 
