@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,25 @@ def kg(seed_store: Path):
         return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def query_threads(monkeypatch: pytest.MonkeyPatch):
+    """``record(owner, name)`` wraps ``owner.name`` (``runner.run`` or ``runner.rows``) for the
+    test and returns a dict it fills with the thread each named query ran on."""
+
+    def record(owner: object, name: str) -> dict[str, str]:
+        where: dict[str, str] = {}
+        original = getattr(owner, name)
+
+        def recorded(graph_store, query, *args, **kw):  # type: ignore[no-untyped-def]
+            where[str(query)] = threading.current_thread().name
+            return original(graph_store, query, *args, **kw)
+
+        monkeypatch.setattr(owner, name, recorded)
+        return where
+
+    return record
 
 
 def sparql(graph_store: Store, text: str, bindings: dict[str, Term] | None = None) -> Result:

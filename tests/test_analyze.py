@@ -227,20 +227,12 @@ def test_the_seed_analysis_sees_the_disagreement(kg) -> None:
     assert 0.0 < main["strength"] < 1.0 and main["status"] == "accepted"
 
 
-def test_statement_rows_read_the_labels_beside_the_statements(store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_statement_rows_read_the_labels_beside_the_statements(store, monkeypatch: pytest.MonkeyPatch,
+                                                              query_threads) -> None:
     """Where the store takes queries on several threads (Oxigraph), the labels are read on a
     thread of their own beside the statements; elsewhere in turn: the same rows either way
     (the seed: 54 statements, every stance read once to its key, sign and qualifier)."""
-    import threading
-
-    where: dict[str, str] = {}
-    run = discourse.runner.run
-
-    def recorded(graph_store, query, *args, **kw):  # type: ignore[no-untyped-def]
-        where[str(query)] = threading.current_thread().name
-        return run(graph_store, query, *args, **kw)
-
-    monkeypatch.setattr(discourse.runner, "run", recorded)
+    where = query_threads(discourse.runner, "run")
     beside = discourse.statement_rows(store)
     assert where["analysis-labels"] != "MainThread" and where["analysis-statements"] == "MainThread"
     monkeypatch.setattr(type(store), "concurrent", False)

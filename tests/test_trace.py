@@ -185,21 +185,13 @@ def test_all_claims_table_and_flags(store) -> None:
     assert not any(r["number_mismatch"] for r in rows.values())
 
 
-def test_all_claims_table_read_beside_the_rest_is_the_same(store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_all_claims_table_read_beside_the_rest_is_the_same(store, monkeypatch: pytest.MonkeyPatch,
+                                                           query_threads) -> None:
     """The table's seven queries are read on two threads of their own where the store allows
     it (an Oxigraph store), in turn where it does not: the same rows either way."""
-    import threading
-
     from kg.analysis import trace as tracing
 
-    where: dict[str, str] = {}
-    rows = tracing.runner.rows
-
-    def recorded(graph_store, query, *args, **kw):  # type: ignore[no-untyped-def]
-        where[str(query)] = threading.current_thread().name
-        return rows(graph_store, query, *args, **kw)
-
-    monkeypatch.setattr(tracing.runner, "rows", recorded)
+    where = query_threads(tracing.runner, "rows")
     beside = trace_all(store)
     assert set(where) == set(tracing.ALL_CLAIMS_QUERIES)
     assert len(set(where.values())) <= 2 and "MainThread" not in where.values()
