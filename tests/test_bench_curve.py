@@ -177,8 +177,8 @@ def test_the_curve_runs_its_steps_three_times(monkeypatch: pytest.MonkeyPatch, t
 
 def test_rounds_go_through_every_size_in_turn_and_keep_the_best(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each round times every round step at every size in turn; a point keeps the best of what
-    it had and what the rounds took; a failure in a round, or a step that had failed at that
-    size, changes nothing; a size whose build failed is not opened."""
+    it had and what the rounds took; a failure in a round changes nothing, a step that had
+    failed at a size is not run again there, and a size whose build failed is not opened."""
     import kg.stores
     from kg.bench import curve, run
 
@@ -204,8 +204,8 @@ def test_rounds_go_through_every_size_in_turn_and_keep_the_best(monkeypatch: pyt
     monkeypatch.setattr(kg.stores, "open_store", _Store)
     said: list[str] = []
     curve.rounds(points, ["1", "2", "3"], 2, said.append)
-    one_round = [(n, s) for n in (1, 2) for s in curve.ROUND_STEPS]
-    assert calls == one_round * 2
+    one_round = [(n, s) for n in (1, 2) for s in curve.ROUND_STEPS if (n, s) != (2, "coalitions")]
+    assert calls == one_round * 2  # not the step that had timed out at its size
     assert points[0]["seconds"]["all_claims"] == 0.4 and points[0]["seconds"]["view"] == 0.2
     assert points[1]["seconds"]["all_claims"] == 1.5 and points[1]["seconds"]["trace"] == 0.1
     assert points[0]["seconds"]["raw_join"] == 0.5  # failed in both rounds: as it was
