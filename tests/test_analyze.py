@@ -107,6 +107,23 @@ def test_graph_threshold_polarisation_and_time(table: discourse.StatementTable) 
     assert discourse.parse_duration("6m", "--step") == 180
 
 
+def test_values_of_a_symmetric_network_at_given_ties() -> None:
+    """The congruence and conflict of the kept ties are read at their pairs (above the
+    diagonal): a pair the matrix has no value for gives 0, a cell the matrix holds twice adds
+    up, a pair asked twice gets its value twice; the same answers as scipy's own indexing."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    dense = np.array([[0, 2, 0, 5], [2, 0, 3, 0], [0, 3, 0, 1.5], [5, 0, 1.5, 0]])
+    rows, cols = np.array([0, 1, 0, 2, 0, 1]), np.array([1, 2, 2, 3, 3, 2])
+    assert discourse._at(sp.csr_matrix(dense), rows, cols).tolist() == [2, 3, 0, 1.5, 5, 3]
+    doubled = sp.coo_matrix(([1.0, 1.0, 4.0, 4.0], ([0, 0, 1, 1], [1, 1, 0, 0])), shape=(2, 2))
+    assert discourse._at(doubled, np.array([0]), np.array([1])).tolist() == [2.0]
+    assert np.asarray(sp.csr_matrix(dense)[rows, cols]).ravel().tolist() == [2, 3, 0, 1.5, 5, 3]
+    none = np.array([], dtype=int)
+    assert discourse._at(sp.csr_matrix(dense), none, none).tolist() == []
+
+
 def test_grounded_semantics_on_a_small_framework() -> None:
     graph = nx.MultiDiGraph()
     graph.add_edge("a", "b", key="attack")

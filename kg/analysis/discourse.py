@@ -386,6 +386,26 @@ def _aligned(source: sp.spmatrix, pattern: sp.csr_matrix) -> np.ndarray:
 # --- graphs, coalitions, polarisation ------------------------------------------------------
 
 
+def _at(matrix: sp.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The values of a symmetric ``matrix`` at the pairs ``(rows[i], cols[i])``, each above the
+    diagonal (0 where it has none).
+
+    One pass over the matrix's upper triangle, each cell looked up among the pairs by binary
+    search: scipy's own indexing scans a row per pair unless it is given more pairs than a tenth
+    of the cells, and sorting the rows first copies every cell (at 5M triples, 100,000 ties of a
+    9-million-cell network: about 0.2 s against 0.55 s a matrix).
+    """
+    if not len(rows):
+        return np.zeros(0)
+    upper = sp.triu(sp.csr_matrix(matrix), k=1).tocoo()
+    width = np.int64(matrix.shape[1])
+    pairs, back = np.unique(rows.astype(np.int64) * width + cols.astype(np.int64), return_inverse=True)
+    cells = upper.row.astype(np.int64) * width + upper.col.astype(np.int64)
+    at = np.minimum(np.searchsorted(pairs, cells), len(pairs) - 1)
+    hit = pairs[at] == cells  # a cell given twice adds up, as scipy's indexing would have it
+    return np.bincount(at[hit], weights=upper.data[hit], minlength=len(pairs)).astype(float)[back]
+
+
 def to_graph(net: OneMode, matrix: sp.spmatrix | None = None, threshold: float = 0.0,
              max_edges: int | None = None) -> nx.Graph:
     """An undirected networkx graph of the active nodes, with an edge where the absolute weight
@@ -400,12 +420,7 @@ def to_graph(net: OneMode, matrix: sp.spmatrix | None = None, threshold: float =
         strongest = np.argpartition(-np.abs(W.data[keep]), max_edges - 1)[:max_edges]
         keep = np.sort(keep[strongest])  # exactly max_edges ties; equal weights at the cut by position
     rows, cols, weights = W.row[keep], W.col[keep], W.data[keep]
-    # sampled at the kept ties: by binary search once each row's indices are sorted, by a scan
-    # of the row otherwise (at 1M triples, 100,000 ties: 0.02 s with the sort, 0.06 s without)
-    C = sp.csr_matrix(net.congruence).sorted_indices()
-    K = sp.csr_matrix(net.conflict).sorted_indices()
-    congruence = np.asarray(C[rows, cols]).ravel() if len(rows) else np.array([])
-    conflict = np.asarray(K[rows, cols]).ravel() if len(rows) else np.array([])
+    congruence, conflict = _at(net.congruence, rows, cols), _at(net.conflict, rows, cols)
     graph = nx.Graph()
     for n in np.flatnonzero(net.activity > 0):
         graph.add_node(net.ids[n], label=net.labels[n], statements=int(net.activity[n]))
