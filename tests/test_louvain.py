@@ -33,6 +33,25 @@ def test_same_communities_as_networkx(trial: int) -> None:
         assert ours == theirs
 
 
+@pytest.mark.parametrize("trial", range(12))
+def test_same_communities_as_networkx_with_many_lone_nodes(trial: int) -> None:
+    """Sparse graphs where many nodes have no neighbour, or only a self-loop: those never move,
+    and leaving them out of the moves changes no community."""
+    r = random.Random(1000 + trial)
+    graph = nx.Graph()
+    nodes = [f"n{i}" for i in range(r.choice([30, 90, 200]))]
+    graph.add_nodes_from(nodes)
+    for _ in range(len(nodes) // 3):
+        u, v = r.choice(nodes), r.choice(nodes)
+        graph.add_edge(u, v, weight=r.choice([1.0, 0.5, r.random() * 2]))
+    for u in r.sample(nodes, 5):  # some with a self-loop alone, some beside other edges
+        graph.add_edge(u, u, weight=1.5)
+    assert any(graph.degree(u) == 0 for u in nodes)
+    for seed in (0, 11):
+        theirs = sorted(sorted(c) for c in nx.community.louvain_communities(graph, seed=seed))
+        assert sorted(sorted(c) for c in louvain.communities(graph, seed=seed)) == theirs
+
+
 def test_positive_only_is_louvain_on_the_positive_edges() -> None:
     for trial in range(6):
         graph = random_graph(trial)

@@ -97,6 +97,10 @@ def _one_level(adjacency: Adjacency, m: float, resolution: float, rng: random.Ra
         weights.append(np.array([w for _, w in others], dtype=float))
     order = list(range(n))
     rng.shuffle(order)
+    # a node with no neighbour but itself never moves (its one candidate, its own community,
+    # gains nothing) and gives back to its community the degree it took: leaving it out is
+    # the same partition (at 5M triples a fifth of the actors have no kept tie)
+    order = [u for u in order if len(neighbours[u])]
     scale = 2 * m**2
     moves, improved = 1, False
     while moves > 0:
