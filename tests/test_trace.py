@@ -192,6 +192,7 @@ def test_all_claims_table_read_beside_the_rest_is_the_same(store, monkeypatch: p
     from kg.analysis import trace as tracing
 
     where = query_threads(tracing.runner, "rows")
+    monkeypatch.setattr(tracing.runner, "READ_THREADS", 2)
     beside = trace_all(store)
     assert set(where) == set(tracing.ALL_CLAIMS_QUERIES)
     assert len(set(where.values())) <= 2 and "MainThread" not in where.values()

@@ -140,8 +140,8 @@ def test_detail_blocks_read_side_by_side_give_the_same_view(store: OxigraphStore
             super().__init__(max_workers)
 
     monkeypatch.setattr(views, "CHUNK", 3)
-    monkeypatch.setattr(views, "READ_THREADS", 2)
-    monkeypatch.setattr(views, "ThreadPoolExecutor", Pool)
+    monkeypatch.setattr(views.runner, "READ_THREADS", 2)
+    monkeypatch.setattr(views.runner, "ThreadPoolExecutor", Pool)
     monkeypatch.setattr(views.runner, "rows", recorded)
     side_by_side = arguments_view(store, max_nodes=40)
     # node details, quotes, producers, link details: each read by a pool of two readers

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, overload
 
 from rdflib import Literal, URIRef
@@ -451,10 +451,10 @@ def resolve_claim(graph_store: Store, spec: str) -> URIRef:
     return URIRef(found[0]["claim"])
 
 
-# The all-claims table's queries, the slowest first: where the store takes queries on several
-# threads they are read two at a time in this order (queries/internal/trace-all-*.rq: at 1M
-# triples, one after the other, the four parts take 0.22, 0.12, 0.09 and 0.05 s, the other
-# three 0.06 s together).
+# The all-claims table's queries (queries/internal/trace-all-*.rq and three more), the slowest
+# first: where the store takes queries on several threads they are read side by side in this
+# order (runner.side_by_side). At 1M triples, one after the other, the four parts take 0.22,
+# 0.12, 0.09 and 0.05 s, the other three 0.06 s together.
 ALL_CLAIMS_QUERIES = ("trace-all-stances", "trace-all-sources", "trace-all-claims", "trace-all-links",
                       "evidence-producers", "support-edges", "number-mismatches")
 _STANCE_COUNTS = {str(DKG.Agree): ("agree", "actorsFor"), str(DKG.Disagree): ("disagree", "actorsAgainst")}
@@ -462,17 +462,6 @@ _LINK_COUNTS = {(str(DKG.supports), str(DKG.Evidence)): "supportingEvidence",
                 (str(DKG.contests), str(DKG.Evidence)): "contestingEvidence",
                 (str(DKG.supports), str(DKG.Claim)): "supportingClaims",
                 (str(DKG.contests), str(DKG.Claim)): "attackingClaims"}
-
-
-def _all_claims_rows(graph_store: Store) -> dict[str, list[dict[str, Any]]]:
-    """The rows of :data:`ALL_CLAIMS_QUERIES`, by query: read side by side where the store takes
-    queries on several threads (two at a time: the work is the engine's, on this machine's two
-    cores), one after the other elsewhere."""
-    if not graph_store.concurrent:
-        return {name: runner.rows(graph_store, name) for name in ALL_CLAIMS_QUERIES}
-    with ThreadPoolExecutor(2) as pool:
-        read = {name: pool.submit(runner.rows, graph_store, name) for name in ALL_CLAIMS_QUERIES}
-        return {name: done.result() for name, done in read.items()}
 
 
 def trace_all(graph_store: Store) -> list[dict[str, Any]]:
@@ -488,11 +477,14 @@ def trace_all(graph_store: Store) -> list[dict[str, Any]]:
 
     The table comes in four parts (``trace-all-claims``, ``-stances``, ``-links``, ``-sources``)
     put together here by claim; where the store takes queries on several threads they are read
-    two at a time with the rest. At 1M triples, best of five: 0.35 s, where one query for the
-    whole table beside the other three took 0.42 s (two queries at once each run slower here,
-    so the parts' 0.54 s one after the other only come down to 0.35 s).
+    side by side with the rest (two at a time on two cores). At 1M triples, best of five:
+    0.35 s, where one query for the whole table beside the other three took 0.42 s (two
+    queries at once each run slower here, so the parts' 0.54 s one after the other only come
+    down to 0.35 s).
     """
-    read = _all_claims_rows(graph_store)
+    answers = runner.side_by_side(graph_store, [partial(runner.rows, graph_store, name)
+                                                 for name in ALL_CLAIMS_QUERIES])
+    read = dict(zip(ALL_CLAIMS_QUERIES, answers, strict=True))
     count: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in read["trace-all-stances"]:
         statements, actors = _STANCE_COUNTS[r["stance"]]

@@ -12,10 +12,9 @@ The page itself (pyvis data, the HTML template, offline scripts) is :mod:`kg.ren
 
 from __future__ import annotations
 
-import os
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -179,10 +178,6 @@ def _quotes(store: Store, iris: set[str]) -> dict[str, dict[str, object]]:
 # viz-producers, 250 to 2,000 a block cost Oxigraph the same at 1M triples (measured); the blocks
 # keep a server's requests small.
 CHUNK = 250
-# Blocks read at once where the store takes queries on several threads (Store.concurrent): the
-# arguments view of a 1M-triple debate reads 16 blocks of details, 0.8 s one after another on 2
-# cores and 0.5 s two at a time (the whole view: 1.2 s -> 0.8 s).
-READ_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 def _chunks(items: set[str]) -> list[list[str]]:
@@ -194,14 +189,9 @@ def _chunked(store: Store, query: str, nodes: set[str], variable: str = "node") 
     """Rows of a query binding ``?variable`` to ``nodes``, :data:`CHUNK` at a time (the blocks'
     rows in order, the blocks read side by side where the store allows it)."""
 
-    def block(chunk: list[str]) -> list[dict[str, Any]]:
-        return runner.rows(store, query, values={variable: [URIRef(n) for n in chunk]})
-
-    chunks = _chunks(nodes)
-    if len(chunks) < 2 or not store.concurrent or READ_THREADS < 2:
-        return [row for chunk in chunks for row in block(chunk)]
-    with ThreadPoolExecutor(min(READ_THREADS, len(chunks))) as pool:
-        return [row for rows in pool.map(block, chunks) for row in rows]
+    reads = [partial(runner.rows, store, query, values={variable: [URIRef(n) for n in chunk]})
+             for chunk in _chunks(nodes)]
+    return [row for rows in runner.side_by_side(store, reads) for row in rows]
 
 
 def _node(row: dict[str, object]) -> Node:
