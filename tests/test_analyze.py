@@ -107,6 +107,39 @@ def test_graph_threshold_polarisation_and_time(table: discourse.StatementTable) 
     assert discourse.parse_duration("6m", "--step") == 180
 
 
+def test_cut_among_equal_ties_is_row_major_whatever_the_cell_order() -> None:
+    """``max_edges`` keeps the strongest ties and, among equal weights at the cut, the first in
+    row-major order; the graph's edges come in that order too. scipy keeps a product's cells in
+    no particular order within a row, so the cells are stored backwards here: the kept ties and
+    their order must not follow them. The default weight is the congruence (read off the weight
+    itself); conflict is looked up."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    weights = np.array([[0, 1, 1, 1], [1, 0, 2, 1], [1, 2, 0, 1], [1, 1, 1, 0]], dtype=float)
+    conflict = np.array([[0, 0, 4, 5], [0, 0, 6, 0], [4, 6, 0, 7], [5, 0, 7, 0]], dtype=float)
+
+    def backwards(dense: np.ndarray) -> sp.csr_matrix:
+        cells = [(i, j) for i in range(len(dense)) for j in reversed(range(len(dense))) if dense[i, j]]
+        rows, cols = map(list, zip(*cells, strict=True))
+        matrix = sp.csr_matrix((dense[rows, cols], (rows, cols)), shape=dense.shape)
+        matrix.indices[:] = [j for _, j in cells]  # undo the sort csr_matrix does on building
+        matrix.data[:] = [dense[i, j] for i, j in cells]
+        matrix.has_sorted_indices = False
+        return matrix
+
+    congruence = backwards(weights)
+    assert congruence.indices[:3].tolist() == [3, 2, 1]
+    net = discourse.OneMode(("a", "b", "c", "d"), ("A", "B", "C", "D"), congruence, backwards(conflict),
+                            congruence, np.array([3, 3, 3, 3]), "congruence", "no")
+    graph = discourse.to_graph(net, max_edges=3)
+    assert list(graph.edges) == [("a", "b"), ("a", "c"), ("b", "c")]  # b-c (2), then a-b, a-c of the 1s
+    assert [graph.edges[e]["conflict"] for e in graph.edges] == [0.0, 4.0, 6.0]
+    assert [graph.edges[e]["congruence"] for e in graph.edges] == [1.0, 1.0, 2.0]
+    everything = discourse.to_graph(net)
+    assert list(everything.edges) == [("a", "b"), ("a", "c"), ("a", "d"), ("b", "c"), ("b", "d"), ("c", "d")]
+
+
 def test_values_of_a_symmetric_network_at_given_ties() -> None:
     """The congruence and conflict of the kept ties are read at their pairs (above the
     diagonal): a pair the matrix has no value for gives 0, a cell the matrix holds twice adds

@@ -313,8 +313,7 @@ def one_mode(table: StatementTable, mode: str = "actor", aggregation: str = "con
     X = sp.hstack([D, P], format="csr")  # rows x (claims * qualifier levels)
     activity = np.asarray(X.sum(axis=1)).ravel()
     congruence = X @ X.T
-    agree_disagree = P @ D.T
-    conflict = agree_disagree + agree_disagree.T  # P D^T + D P^T with one product
+    conflict = X @ sp.hstack([P, D], format="csr").T  # D P^T + P D^T in one product, no sum
     cooccurrence = None
     if aggregation == "ignore":
         N = P + D
@@ -338,22 +337,22 @@ def one_mode(table: StatementTable, mode: str = "actor", aggregation: str = "con
 def _normaliser(normalization: str, activity: np.ndarray, raw_congruence: sp.csr_matrix,
                 xb: sp.csr_matrix | None):
     """A function that zeroes the diagonal of a square matrix and divides its cells by DNA's
-    denominator for ``normalization`` (see :func:`one_mode`). Works on the CSR arrays in place
-    of a copy: no per-cell indexing, so it stays linear in the number of ties."""
+    denominator for ``normalization`` (see :func:`one_mode`). Works on the CSR arrays of the
+    product it is given, in place (a copy only for jaccard, which reads the raw congruence again):
+    no per-cell indexing and no sort of the cells, so it stays linear in the number of ties."""
     overlap = raw_congruence if normalization == "jaccard" else None
 
     def apply(W: sp.spmatrix) -> sp.csr_matrix:
-        if normalization == "no":  # only the diagonal goes: one sparse subtraction
-            W = sp.csr_matrix(W, dtype=float)
-            W = sp.csr_matrix(W - sp.diags(W.diagonal()))
-            W.eliminate_zeros()
-            return W
-        W = sp.csr_matrix(W, dtype=float, copy=True)
-        W.sum_duplicates()
-        W.sort_indices()
-        rows = np.repeat(np.arange(W.shape[0]), np.diff(W.indptr))
+        W = sp.csr_matrix(W, dtype=float, copy=overlap is not None)
+        if normalization != "no":  # jaccard reads other products at these cells, in this order
+            W.sum_duplicates()
+            W.sort_indices()
+        rows = np.repeat(np.arange(W.shape[0], dtype=W.indices.dtype), np.diff(W.indptr))
         cols = W.indices
         W.data[rows == cols] = 0.0
+        if normalization == "no":
+            W.eliminate_zeros()
+            return W
         if normalization == "average":
             denominator = (activity[rows] + activity[cols]) / 2.0
         elif normalization == "cosine":
@@ -412,15 +411,22 @@ def to_graph(net: OneMode, matrix: sp.spmatrix | None = None, threshold: float =
     is above ``threshold``; ``congruence`` and ``conflict`` are kept on each edge as attributes.
 
     ``max_edges`` keeps only that many of the strongest ties (big networks: threshold before
-    building the graph, not after); among equal weights at the cut, the first in matrix order.
+    building the graph, not after); among equal weights at the cut, the first in row-major
+    order. Edges are added in row-major order, whatever order scipy keeps the cells in, so the
+    graph (and the coalitions found on it) depend on the network alone.
     """
-    W = sp.triu(sp.csr_matrix(matrix if matrix is not None else net.weight), k=1).tocoo()
+    source = matrix if matrix is not None else net.weight
+    W = sp.triu(sp.csr_matrix(source), k=1).tocoo()
     keep = np.flatnonzero(np.abs(W.data) > threshold)
+    position = W.row[keep].astype(np.int64) * W.shape[1] + W.col[keep]
     if max_edges is not None and len(keep) > max_edges:
-        strongest = np.argpartition(-np.abs(W.data[keep]), max_edges - 1)[:max_edges]
-        keep = np.sort(keep[strongest])  # exactly max_edges ties; equal weights at the cut by position
+        keep, position = _strongest(np.abs(W.data[keep]), keep, position, max_edges)
+    order = np.argsort(position)
+    keep = keep[order]
     rows, cols, weights = W.row[keep], W.col[keep], W.data[keep]
-    congruence, conflict = _at(net.congruence, rows, cols), _at(net.conflict, rows, cols)
+    # the default network's weight is its congruence: its values are at hand, not looked up
+    congruence = weights if source is net.congruence else _at(net.congruence, rows, cols)
+    conflict = weights if source is net.conflict else _at(net.conflict, rows, cols)
     graph = nx.Graph()
     for n in np.flatnonzero(net.activity > 0):
         graph.add_node(net.ids[n], label=net.labels[n], statements=int(net.activity[n]))
@@ -429,6 +435,21 @@ def to_graph(net: OneMode, matrix: sp.spmatrix | None = None, threshold: float =
         for r, c, w, cg, cf in zip(rows, cols, weights, congruence, conflict, strict=True)
     )
     return graph
+
+
+def _strongest(strength: np.ndarray, keep: np.ndarray, position: np.ndarray, count: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``count`` entries of ``keep`` (and their row-major ``position``) with the largest
+    ``strength``; among equal strengths at the cut, the lowest positions. Linear: one partition
+    for the cut, one among the ties at it (a debate's weights are small counts, so hundreds of
+    thousands can share the cut)."""
+    cut = np.partition(strength, len(strength) - count)[len(strength) - count]
+    above, level = np.flatnonzero(strength > cut), np.flatnonzero(strength == cut)
+    needed = count - len(above)
+    if needed < len(level):
+        level = level[np.argpartition(position[level], needed - 1)[:needed]]
+    chosen = np.concatenate([above, level])
+    return keep[chosen], position[chosen]
 
 
 def coalitions(graph: nx.Graph, seed: int = 0) -> list[list[str]]:
