@@ -36,7 +36,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from kg.analysis import louvain
+from kg.model.collector import paused
 from kg.model.errors import KgError
+from kg.model.namespaces import DKG
 from kg.queries import runner
 
 if TYPE_CHECKING:
@@ -167,29 +169,30 @@ def statement_rows(graph_store: Store, actor: str = "person") -> list[StatementR
     """
     if actor not in ACTOR_KINDS:
         raise KgError(f"--actor must be one of {', '.join(ACTOR_KINDS)}, not {actor!r}")
-    key = "speaker" if actor == "person" else "org"
+    by = DKG.speaker if actor == "person" else DKG.speaksFor
     with ThreadPoolExecutor(1) as pool:  # the labels beside the statements where the store allows
         read = partial(runner.run, graph_store, "analysis-labels")
         named = pool.submit(read) if graph_store.concurrent else None
-        statements = runner.run(graph_store, "analysis-statements")
+        statements = runner.run(graph_store, "analysis-statements", by=by)
         labelled = (named.result() if named is not None else read()).values()
     labels: dict[str, dict[str, str]] = {"actor": {}, "claim": {}}
     for r in labelled:
         labels[str(r["role"])][str(r["id"])] = str(r["label"])
     actors, claims = labels["actor"], labels["claim"]
     column = {name: i for i, name in enumerate(statements.vars)}
-    who_at, what_at = column[f"{key}Id"], column["claimId"]
+    who_at, what_at = column["actorId"], column["claimId"]
     stance_at, sign_at, agrees_at, date_at = (column[n] for n in ("stance", "sign", "agrees", "date"))
     # a statement takes one of a few stances: each stance's key, sign and qualifier read once
     stances: dict[tuple[object, object, object], tuple[str, float, bool | None]] = {}
     out = []
-    for row in statements.python_rows():
-        who, what, day = str(row[who_at]), str(row[what_at]), row[date_at]
-        seen = (row[stance_at], row[sign_at], row[agrees_at])
-        if (stance := stances.get(seen)) is None:
-            stance = stances[seen] = (str(seen[0]), number(seen[1]), runner.boolean(seen[2]))
-        out.append(StatementRow(who, actors.get(who, who), what, claims.get(what, what), *stance,
-                                day if isinstance(day, date) else None))
+    with paused():  # an object a statement (see kg.model.collector)
+        for row in statements.python_rows():
+            who, what, day = str(row[who_at]), str(row[what_at]), row[date_at]
+            seen = (row[stance_at], row[sign_at], row[agrees_at])
+            if (stance := stances.get(seen)) is None:
+                stance = stances[seen] = (str(seen[0]), number(seen[1]), runner.boolean(seen[2]))
+            out.append(StatementRow(who, actors.get(who, who), what, claims.get(what, what), *stance,
+                                    day if isinstance(day, date) else None))
     return out
 
 

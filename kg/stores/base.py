@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
+from kg.model.collector import paused
 from kg.model.errors import KgError
 
 Term = Identifier
@@ -64,7 +65,8 @@ class Result:
         """The rows as rdflib terms (``None`` where a variable is unbound)."""
         if self._rows is None:
             convert = _Once(from_oxigraph).__getitem__
-            self._rows = [tuple(map(convert, row)) for row in self._raw or []]
+            with paused():
+                self._rows = [tuple(map(convert, row)) for row in self._raw or []]
         return self._rows
 
     def dicts(self) -> list[dict[str, Term | None]]:
@@ -73,10 +75,11 @@ class Result:
 
     def python_rows(self) -> list[tuple[object, ...]]:
         """The rows with each term as a Python value (see :func:`python`)."""
-        if self._rows is None and self._raw is not None:
-            convert = _Once(ox_python).__getitem__
-            return [tuple(map(convert, row)) for row in self._raw]
-        return [tuple(map(python, row)) for row in self.rows]
+        with paused():
+            if self._rows is None and self._raw is not None:
+                convert = _Once(ox_python).__getitem__
+                return [tuple(map(convert, row)) for row in self._raw]
+            return [tuple(map(python, row)) for row in self.rows]
 
     def values(self) -> list[dict[str, object]]:
         """The rows with each term as a Python value (numbers, dates, strings; IRIs as str)."""

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from kg.model.collector import paused
 from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
 from kg.stores.base import Result, Store, StoreBuild, graph_of, serialized, to_oxigraph
@@ -88,7 +89,8 @@ class OxigraphStore(Store):
                 return Result("ask", boolean=bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 names = [v.value for v in answer.variables]
-                return Result("select", names, raw=[tuple(solution) for solution in answer])
+                with paused():  # a row's terms are made as the engine finds it
+                    return Result("select", names, raw=[tuple(solution) for solution in answer])
             return Result("graph", graph=graph_of(answer))
         except SyntaxError as exc:
             raise KgError(f"bad SPARQL: {exc}") from exc

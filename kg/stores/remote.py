@@ -49,6 +49,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.model.collector import paused
 from kg.model.errors import KgError
 from kg.model.namespaces import PREFIXES
 from kg.model.paths import QUERIES
@@ -171,7 +172,8 @@ class RemoteStore(Store):
         accept = f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9"
         content_type, body = self._send("POST", self.query_url, accept, form=form)
         if content_type.startswith(_RESULTS_JSON) or content_type.endswith("json"):
-            result = parse_results_json(body, boolean_vars(text))
+            with paused():
+                result = parse_results_json(body, boolean_vars(text))
             limit = os.environ.get("KG_STORE_MAX_ROWS")
             if limit and result.kind == "select" and len(result.rows) >= int(limit):
                 raise KgError(f"{self.description} answered {len(result.rows)} rows, its limit "
