@@ -71,7 +71,9 @@ class Result:
 
     def dicts(self) -> list[dict[str, Term | None]]:
         """The rows as ``{variable: term}`` mappings."""
-        return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
+        rows = self.rows
+        with paused():
+            return [dict(zip(self.vars, row, strict=True)) for row in rows]
 
     def python_rows(self) -> list[tuple[object, ...]]:
         """The rows with each term as a Python value (see :func:`python`)."""
@@ -83,7 +85,9 @@ class Result:
 
     def values(self) -> list[dict[str, object]]:
         """The rows with each term as a Python value (numbers, dates, strings; IRIs as str)."""
-        return [dict(zip(self.vars, row, strict=True)) for row in self.python_rows()]
+        rows = self.python_rows()
+        with paused():
+            return [dict(zip(self.vars, row, strict=True)) for row in rows]
 
 
 def python(term: Term | None) -> object:
