@@ -163,10 +163,10 @@ _V = "VALUES (?claim) { (<http://x/c>) }"
      f"SELECT ?claim WHERE {{ {_V}  {{ SELECT (?x AS ?claim) WHERE {{ ?s ?p ?x }} }} }}"),
     # ... but not a sub-select written inside a string (an escaped quote does not end it) or a
     # comment, nor into a long string, whose quotes may stand alone inside it
-    ('SELECT ?claim WHERE { ?claim ?p "a \\" { SELECT ?claim WHERE {" ; ?q \'\'\'it\'s { SELECT * WHERE {\'\'\' '
-     "# { SELECT ?claim WHERE {\n}",
-     f'SELECT ?claim WHERE {{ {_V}  ?claim ?p "a \\" {{ SELECT ?claim WHERE {{" ; ?q \'\'\'it\'s {{ SELECT * WHERE {{\'\'\' '
-     "# { SELECT ?claim WHERE {\n}"),
+    ('SELECT ?claim WHERE { ?claim ?p "a \\" { SELECT ?claim WHERE {" ; '
+     "?q '''it's { SELECT * WHERE {''' # { SELECT ?claim WHERE {\n}",
+     f'SELECT ?claim WHERE {{ {_V}  ?claim ?p "a \\" {{ SELECT ?claim WHERE {{" ; '
+     "?q '''it's { SELECT * WHERE {''' # { SELECT ?claim WHERE {\n}"),
 ])
 def test_values_reach_into_sub_selects_where_safe(query: str, expected: str) -> None:
     assert bind(query, {"claim": [C]}) == expected
