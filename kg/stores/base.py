@@ -71,9 +71,8 @@ class Result:
 
     def dicts(self) -> list[dict[str, Term | None]]:
         """The rows as ``{variable: term}`` mappings."""
-        rows = self.rows
-        with paused():
-            return [dict(zip(self.vars, row, strict=True)) for row in rows]
+        with paused():  # counted: the rows' own conversion inside holds it too
+            return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
     def python_rows(self) -> list[tuple[object, ...]]:
         """The rows with each term as a Python value (see :func:`python`)."""
@@ -85,9 +84,8 @@ class Result:
 
     def values(self) -> list[dict[str, object]]:
         """The rows with each term as a Python value (numbers, dates, strings; IRIs as str)."""
-        rows = self.python_rows()
         with paused():
-            return [dict(zip(self.vars, row, strict=True)) for row in rows]
+            return [dict(zip(self.vars, row, strict=True)) for row in self.python_rows()]
 
 
 def python(term: Term | None) -> object:
