@@ -43,7 +43,8 @@ VARIANTS = sorted(f for f in FILES if "." in f.stem)
 def test_the_engine_variants_are_the_expected_ones() -> None:
     assert [f.name for f in VARIANTS] == [
         "quote-mismatches.rdflib.rq", "analysis-statements.rdflib.rq", "bench-statement-join.rdflib.rq",
-        "tally-stances.rdflib.rq", "trace-all-sources.rdflib.rq", "trace-all-stances.rdflib.rq"]
+        "tally-stances.rdflib.rq", "trace-all-sources.rdflib.rq", "trace-all-stances.rdflib.rq",
+        "viz-link-ends.rdflib.rq"]
 
 
 @pytest.mark.parametrize("path", VARIANTS, ids=lambda p: p.name)
