@@ -201,43 +201,6 @@ def test_all_claims_table_read_beside_the_rest_is_the_same(store, monkeypatch: p
     assert len(beside) == 37 and [r["id"] for r in beside] == sorted(r["id"] for r in beside)
 
 
-def test_a_trace_read_side_by_side_is_the_same(store, monkeypatch: pytest.MonkeyPatch, query_threads) -> None:
-    """The walk reads level by level on the caller's thread; then a trace's details, quotes and
-    sources are read in rounds of queries that do not wait on each other, on reader threads
-    where the store allows it (two here) and on the caller's where it does not: the same tree
-    either way, whole and with a limit of 1 (which samples statements and links)."""
-    from kg.analysis import trace as tracing
-
-    where = query_threads(tracing.runner, "rows")
-    monkeypatch.setattr(tracing.runner, "READ_THREADS", 2)
-    claims = [URIRef(r["claim"]) for r in tracing.runner.rows(store, "claims")]
-    beside = {(claim, limit): trace(store, claim, 3, limit) for claim in claims for limit in (0, 1)}
-    assert len(beside) == 74
-    assert where["trace-links"] == where["trace-evidence-of"] == "MainThread"
-    details = ("trace-claims", "trace-tallies", "trace-statements", "trace-statements-sample",
-               "trace-number-checks", "trace-quantities", "trace-evidence", "trace-quotes",
-               "trace-labels")  # the sources too, unless one read is all there is (the last trace's)
-    assert "MainThread" not in {where[name] for name in details}
-    monkeypatch.setattr(type(store), "concurrent", False)
-    where.clear()
-    for (claim, limit), tree in beside.items():
-        assert trace(store, claim, 3, limit) == tree, (claim, limit)
-    assert set(where.values()) == {"MainThread"}
-
-
-def test_a_set_is_cut_in_as_many_parts_as_reads_go_at_once(store, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.queries import runner
-
-    monkeypatch.setattr(runner, "READ_THREADS", 2)
-    assert runner.in_parts(store, [1, 2, 3, 4, 5]) == [[1, 2, 3], [4, 5]]
-    assert runner.in_parts(store, [1]) == [[1]]
-    assert runner.in_parts(store, []) == [[]]
-    monkeypatch.setattr(runner, "READ_THREADS", 4)
-    assert runner.in_parts(store, list(range(10))) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
-    monkeypatch.setattr(type(store), "concurrent", False)
-    assert runner.in_parts(store, [1, 2, 3]) == [[1, 2, 3]]
-
-
 def test_all_claims_csv_json_and_sort(kg) -> None:
     csv_out = kg("trace", "--all", "--format", "csv", "--sort", "supporting_evidence").stdout.splitlines()
     assert csv_out[0].startswith("id,label,kind,supporting_evidence,contesting_evidence")

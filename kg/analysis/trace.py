@@ -40,7 +40,6 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from functools import partial
 from typing import Any, overload
 
@@ -61,70 +60,31 @@ _STOP = {"the", "and", "for", "that", "with", "should", "would", "are", "is", "b
 class _Subtree:
     """The part of the graph a trace shows, fetched level by level.
 
-    The walk binds each level's claims at once (``VALUES ?node``) in
-    ``queries/internal/trace-*.rq``: the links of level *n* give the claims of level *n + 1*, down
-    to ``depth``, and read nothing else. Then what the tree shows of everything found is read
-    in two rounds of queries that do not wait on each other, side by side where the store takes
-    queries on several threads (:func:`kg.queries.runner.side_by_side`): first the claims'
-    details, statements, number checks, quantities, evidence and the score table; then quotes
-    and labels; then the quotes' sources. So a trace costs a few queries per level plus about a
-    dozen, however wide the tree, and never reads deeper than asked. A claim is expanded under
-    the link through which the walk (breadth first) first reached it — its shortest path from
-    the root — and shown as a reference elsewhere.
+    Each level binds all its claims at once (``VALUES ?node``) in ``queries/internal/trace-*.rq``: the
+    links of level *n* give the claims of level *n + 1*, down to ``depth``; then statements,
+    number checks, quantities and evidence are fetched once for everything found. So a trace
+    costs two queries per level plus four, however wide the tree, and never reads deeper than
+    asked. A claim is expanded under the link through which the walk (breadth first) first
+    reached it — its shortest path from the root — and shown as a reference elsewhere.
     """
 
     def __init__(self, graph_store: Store, root: URIRef, depth: int, limit: int = 0):
         self.store = graph_store
         self.limit = limit
         self.links_total: dict[str, int] = {}  # claim -> its links, when more than ``limit``
+        self.claims: dict[str, dict[str, Any]] = {}
         self.links: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.expand_under: dict[str, str] = {}  # claim -> the link under which it is expanded
-        claims, evidence, cut = self._walk(URIRef(root), depth)
-        found: list[Any] = runner.side_by_side(graph_store, [
-            partial(self._statements, claims, URIRef(root)),  # the longest: first
-            partial(self.fetch, "trace-claims", claims),
-            partial(self.fetch, "trace-number-checks", claims),
-            partial(self.fetch, "trace-quantities", claims + evidence),
-            partial(self.fetch, "trace-evidence", evidence),
-            partial(self.link_counts, cut),
-            partial(_kind_scores, graph_store),
-        ])
-        (self.statement_counts, self.statements, self.stances), claim_rows, checks, quantities, \
-            evidence_rows, cut_counts, self.scores = found
-        self.claims = {r["node"]: r for r in claim_rows}
-        self.checks = _group(checks, "node")
-        self.quantities = _group(quantities, "node")
-        self.evidence = _group(evidence_rows, "node")
-        # claims at the depth cut -> the links under them the walk did not follow
-        self.below = {node: sum(by_kind.values()) for node, by_kind in cut_counts.items()}
-        quotes = {row["quote"] for rows in (self.statements, self.quantities, self.evidence)
-                  for group in rows.values() for row in group if row["quote"]}
-        quotes.update(link["quote"] for group in self.links.values() for link in group)
-        named = {row[key] for key in ("producedBy", "commissionedBy", "design", "site")
-                 for group in self.evidence.values() for row in group if row[key]}
-        named.update(st[key] for group in self.statements.values() for st in group
-                     for key in ("mode", "stanceTerm", "speaker", "org") if st[key])
-        reads: list[Callable[[], list[dict[str, Any]]]] = [
-            *self.reads_in_parts("trace-quotes", sorted(quotes)),
-            partial(self.fetch, "trace-labels", [URIRef(n) for n in sorted(named)])]
-        *quote_parts, labelled = runner.side_by_side(graph_store, reads)
-        self.quotes = {r["node"]: r for rows in quote_parts for r in rows}
-        self.labels = {r["node"]: r["label"] for r in labelled}
-        self.ids = {r["node"]: r["id"] for r in labelled}
-        sources = sorted({q["src"] for q in self.quotes.values()})
-        source_parts = runner.side_by_side(graph_store, self.reads_in_parts("trace-sources", sources))
-        # each part in id order (the query's ORDER BY); a source's rows are all in one part
-        self.sources = sorted((s for rows in source_parts for s in rows), key=lambda s: s["id"])
-        self.source_of = {s["node"]: s for s in self.sources}
-
-    def _walk(self, root: URIRef, depth: int) -> tuple[list[URIRef], list[URIRef], list[URIRef]]:
-        """Follow the links down from ``root``, level by level, to ``depth``; record each
-        level's links (:attr:`links`) and under which link each claim is expanded. Returns the
-        claims reached (root first, breadth first), the evidence reached, and the claims at
-        the depth cut, whose links are counted but not followed."""
-        claims, evidence = [root], []
-        frontier = [root]
-        for _level in range(depth):
+        self.below: dict[str, int] = {}  # claim at the depth cut -> links under it not followed
+        evidence: list[URIRef] = []
+        frontier = [URIRef(root)]
+        for level in range(depth + 1):
+            self.claims.update({r["node"]: r for r in self.fetch("trace-claims", frontier)})
+            if level == depth:
+                for node, by_kind in self.link_counts(frontier).items():
+                    self.below[node] = sum(by_kind.values())
+            if level == depth or not frontier:
+                break
             following: list[URIRef] = []
             level_rows = self.level_links(frontier)
             premises = sorted({URIRef(link["premise"]) for link in level_rows})
@@ -137,42 +97,51 @@ class _Subtree:
                 premise = link["premise"]
                 if link["isEvidence"]:
                     evidence.append(URIRef(premise))
-                elif premise != str(root) and premise not in self.expand_under:
+                elif premise not in self.claims and premise not in self.expand_under:
                     self.expand_under[premise] = link["link"]
                     following.append(URIRef(premise))
-            claims += following
             frontier = following
-            if not frontier:
-                break
-        return claims, list(dict.fromkeys(evidence)), frontier
-
-    def _statements(self, claims: list[URIRef], root: URIRef
-                    ) -> tuple[dict[str, dict[str, int]], dict[str, list[dict[str, Any]]],
-                               dict[str, dict[str, Any]]]:
-        """The statements of ``claims``: their counts by stance (node -> stance -> n), the
-        statements shown (node -> rows), and who takes each stance on ``root``. Busy claims'
-        counts come from the build's tallies; a busy claim's stances are read apart, each
-        LIMITed to its share of the limit (so both sides show)."""
-        counts: dict[str, dict[str, int]] = defaultdict(dict)  # node -> stance -> n
+        claims = [URIRef(c) for c in self.claims]
+        evidence = list(dict.fromkeys(evidence))
+        self.statement_counts: dict[str, dict[str, int]] = defaultdict(dict)  # node -> stance -> n
         terms: dict[str, dict[str, int]] = defaultdict(dict)  # node -> stance term -> n
-        tallies = _group(self.fetch("trace-tallies", claims), "node")  # busy claims only
-        for node, rows in tallies.items():
+        self.tallies = _group(self.fetch("trace-tallies", claims), "node")  # busy claims only
+        for node, rows in self.tallies.items():
             for row in rows:
-                counts[node][row["stance"]] = runner.count(row["statements"])
+                self.statement_counts[node][row["stance"]] = runner.count(row["statements"])
                 terms[node][row["stanceTerm"]] = runner.count(row["statements"])
-        counted = [c for c in claims if str(c) not in tallies]
+        counted = [c for c in claims if str(c) not in self.tallies]
         for row in self.fetch("trace-statement-counts", counted):
-            counts[row["node"]][row["stance"]] = runner.count(row["n"])
+            self.statement_counts[row["node"]][row["stance"]] = runner.count(row["n"])
             terms[row["node"]][row["stanceTerm"]] = runner.count(row["n"])
-        busy = {node: ts for node, ts in terms.items() if self.limit and sum(ts.values()) > self.limit}
+        busy = {node: ts for node, ts in terms.items() if limit and sum(ts.values()) > limit}
+        # claims with few statements in one query; a busy claim's stances apart, each LIMITed
+        # to its share of the limit (so both sides show)
         rows = self.fetch("trace-statements", [c for c in claims if str(c) not in busy])
         for node, ts in busy.items():
-            for stance, share in shares(ts, self.limit).items():
+            for stance, share in shares(ts, limit).items():
                 rows += runner.rows(self.store, "trace-statements-sample", limit=share,
                                     values={"node": [URIRef(node)], "stanceTerm": [URIRef(stance)]})
-        stances = (_stances_from_tallies(tallies[str(root)]) if str(root) in tallies
-                   else _stances_from_speakers(self.fetch("trace-stance-speakers", [root])))
-        return counts, _group(rows, "node"), stances
+        self.statements = _group(rows, "node")
+        self.stances = (_stances_from_tallies(self.tallies[str(root)]) if str(root) in self.tallies
+                        else _stances_from_speakers(self.fetch("trace-stance-speakers", [URIRef(root)])))
+        self.checks = _group(self.fetch("trace-number-checks", claims), "node")
+        self.quantities = _group(self.fetch("trace-quantities", claims + evidence), "node")
+        self.evidence = _group(self.fetch("trace-evidence", evidence), "node")
+        quotes = {row["quote"] for rows in (self.statements, self.quantities, self.evidence)
+                  for group in rows.values() for row in group if row["quote"]}
+        quotes.update(link["quote"] for group in self.links.values() for link in group)
+        self.quotes = {r["node"]: r for r in self.fetch("trace-quotes", [URIRef(q) for q in sorted(quotes)])}
+        sources = sorted({q["src"] for q in self.quotes.values()})
+        self.sources = self.fetch("trace-sources", [URIRef(s) for s in sources])
+        self.source_of = {s["node"]: s for s in self.sources}
+        named = {row[key] for key in ("producedBy", "commissionedBy", "design", "site")
+                 for group in self.evidence.values() for row in group if row[key]}
+        named.update(st[key] for group in self.statements.values() for st in group
+                     for key in ("mode", "stanceTerm", "speaker", "org") if st[key])
+        labelled = self.fetch("trace-labels", [URIRef(n) for n in sorted(named)])
+        self.labels = {r["node"]: r["label"] for r in labelled}
+        self.ids = {r["node"]: r["id"] for r in labelled}
 
     def link_counts(self, nodes: list[URIRef]) -> dict[str, dict[str, int]]:
         """Links concluding in each of ``nodes``, by kind (IRI): tallied for busy claims, else
@@ -207,13 +176,6 @@ class _Subtree:
     def fetch(self, name: str, nodes: list[URIRef]) -> list[dict[str, Any]]:
         """Rows of a trace query for a set of nodes, bound together with VALUES."""
         return runner.rows(self.store, name, values={"node": nodes})
-
-    def reads_in_parts(self, name: str, nodes: list[str]) -> list[Callable[[], list[dict[str, Any]]]]:
-        """Reads of a trace query for ``nodes`` cut in as many parts as the store reads at once
-        (:func:`kg.queries.runner.in_parts`): a trace's quotes and sources are its two biggest
-        sets, each looked up node by node."""
-        return [partial(self.fetch, name, [URIRef(n) for n in part])
-                for part in runner.in_parts(self.store, nodes)]
 
     @overload
     def label(self, iri: str) -> str: ...
@@ -346,8 +308,9 @@ def trace(graph_store: Store, claim_iri: URIRef, depth: int = DEFAULT_DEPTH,
     root = subtree.claim_node(str(claim_iri))
     sources = [{"id": s["id"], "title": s["title"], "publisher": s["publisher"], "issued": s["issued"],
                 "earliest": s["earliest"], "latest": s["latest"], "url": s["url"]} for s in subtree.sources]
+    scores = _kind_scores(graph_store)
     return {"claim": root, "depth": depth, "limit": limit, "sources": sources,
-            "summary": summarise(root, subtree.scores, subtree.stances)}
+            "summary": summarise(root, scores, subtree.stances)}
 
 
 def _kind_scores(graph_store: Store) -> dict[str, float]:

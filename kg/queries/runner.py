@@ -28,7 +28,6 @@ from kg.stores.base import Result, Store, Term
 
 Query = str | NamedQuery
 Answer = TypeVar("Answer")
-Item = TypeVar("Item")
 # Reads sent at once where the store takes queries on several threads (Store.concurrent), one
 # core each: the arguments view of a 1M-triple debate reads 16 blocks of details, 0.8 s one
 # after another on 2 cores and 0.5 s two at a time (the whole view: 1.2 s -> 0.8 s).
@@ -144,15 +143,6 @@ def bind_params(query: NamedQuery, given: dict[str, str], store: Store) -> dict[
     if missing:
         raise KgError(f"query {query.name!r} needs --param {', '.join(m + '=...' for m in missing)}")
     return bindings
-
-
-def in_parts(store: Store, items: Sequence[Item]) -> list[Sequence[Item]]:
-    """``items`` cut into as many runs, in order, as :func:`side_by_side` reads at once on
-    ``store`` (one run where it reads one after another): a set bound to one query split so its
-    parts are read side by side."""
-    width = READ_THREADS if store.concurrent else 1
-    size = max(1, -(-len(items) // width))
-    return [items[i:i + size] for i in range(0, len(items), size)] or [items]
 
 
 def side_by_side(store: Store, reads: Sequence[Callable[[], Answer]]) -> list[Answer]:
