@@ -254,6 +254,19 @@ def test_a_kind_keeps_its_colour_from_view_to_view(store: OxigraphStore) -> None
     assert claim[("evidence", "Study")] == arguments[("evidence", "Study")]
 
 
+def test_a_node_weighs_its_links_and_everything_resting_on_it() -> None:
+    """Weights by hand: a -> b -> c -> a is a cycle (each reaches the two others, never itself),
+    d -> b reaches the whole cycle, e -> f one node; links touching a node outside ``nodes``
+    are left out."""
+    from kg.render.views import _argument_weights
+
+    edges = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "b"), ("e", "f"), ("f", "x")]
+    degree, resting = _argument_weights(edges, {"a", "b", "c", "d", "e", "f"})
+    assert degree == {"a": 2, "b": 3, "c": 2, "d": 1, "e": 1, "f": 1}
+    assert resting == {"a": 2, "b": 2, "c": 2, "d": 3, "e": 1, "f": 0}
+    assert list(resting) == ["a", "b", "c", "d", "e", "f"]
+
+
 def test_labels_are_cut_at_a_word_and_sizes_grow_with_weight() -> None:
     assert short("Taser carriers almost 50% more likely to use force") == "Taser carriers almost 50% more…"
     assert short("Officers face more violence") == "Officers face more violence"
