@@ -74,7 +74,9 @@ DEFAULT_TRIPLES = 50_000
 DEFAULT_BASELINE_TIMEOUT = 60.0
 DEFAULT_BASELINE_BUILD_TIMEOUT = 180.0
 OXIGRAPH_TIMEOUT = 600.0
-TARGETS = {  # issue 17, at 1M triples on a 2-core machine
+# issue 17's targets at 1M triples on a 2-core machine; build_seconds is issue 6's, set before the
+# build was measured against the engine's own loader (which alone takes 7-11 s in slow hours)
+TARGETS = {
     "build_over_raw_load": 1.5, "build_seconds": 10.0, "trace_seconds": 0.05, "all_claims_seconds": 0.5,
     "coalitions_seconds": 2.0, "view_seconds": 1.0, "view_settle_seconds": 3.0, "peak_rss_mb": 700.0,
 }
