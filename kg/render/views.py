@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Literal, URIRef
 
+from kg.analysis import arguments
 from kg.model.errors import KgError
 from kg.queries import runner
 from kg.stores import Store
@@ -238,22 +239,7 @@ def _argument_weights(edges: list[tuple[str, str]], nodes: set[str]) -> tuple[di
         degree[b] += 1
         following.setdefault(a, set()).add(b)
         following.setdefault(b, set())
-    return dict(degree), {n: _reach(following, n) for n in following}
-
-
-def _reach(following: dict[str, set[str]], start: str) -> int:
-    """How many nodes ``start`` reaches along ``following`` (itself not counted, even on a
-    cycle): what networkx's ``descendants`` counts, walked on plain sets, as networkx's call
-    overhead was most of its time (3,579 nodes of a 1M-triple debate: 24 ms -> 3 ms)."""
-    seen: set[str] = set()
-    stack = [start]
-    while stack:
-        for node in following[stack.pop()]:
-            if node not in seen:
-                seen.add(node)
-                stack.append(node)
-    seen.discard(start)
-    return len(seen)
+    return dict(degree), {n: len(arguments.reachable(following, n)) for n in following}
 
 
 def _weigh(view: ViewGraph, whole: tuple[dict[str, int], dict[str, int]] | None = None) -> None:
