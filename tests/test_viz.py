@@ -681,6 +681,11 @@ def test_two_thousand_nodes_open_and_settle(browser, tmp_path: Path, layout: str
         assert "2000 nodes" in page.page.locator("#kg-counts").inner_text()
         if layout != "layered":  # 30 labels on the canvas, the others on hover (layered: slots)
             assert page.js("() => kgViz.nodes.get({filter: n => n.label}).length") == 30
+        else:  # too wide to read whole, its main conclusion far right: it opens there, mid-screen
+            x, y = page.js("() => Object.values(kgViz.network.canvasToDOM("
+                           "{x: kgViz.view.focus[0], y: kgViz.view.focus[1]}))")
+            width = page.js("() => document.getElementById('kg-network').clientWidth")
+            assert abs(x - width / 2) < 2 and 0 < y < 100
         tip = page.hover("urn:synth:1234")
         assert "words 1234" in tip
         page.page.screenshot(path=str(tmp_path / "synthetic.png"))

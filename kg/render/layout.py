@@ -5,8 +5,9 @@ milliseconds, where a force layout in the browser took seconds to settle):
 
 * :func:`layered` draws an argument graph top-down: every conclusion above its premises, each
   weakly connected argument beside the next (largest first), nodes on a level ordered to keep
-  arrows short (barycentre sweeps), and the nodes linked to nothing grouped in a block to the
-  right under a heading. Cycles (A supports B supports A) share a level.
+  arrows short (barycentre sweeps) and each placed as near the mean of its neighbours as the
+  slots allow, and the nodes linked to nothing grouped in a block to the right under a
+  heading. Cycles (A supports B supports A) share a level.
 * :func:`clustered` draws actors by coalition: each side a ring of its members (most active at
   the top), the largest side first and the others beside it, so congruence ties stay inside a
   ring and conflict ties run across.
@@ -22,10 +23,24 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
+from typing import NamedTuple
 
 import networkx as nx
 
 Position = tuple[float, float]
+
+
+class Layered(NamedTuple):
+    """What :func:`layered` gives: each node's position, the nodes linked to nothing (in a block
+    to the right), where that block's heading goes (``None`` when every node is linked), and
+    the main conclusion's position: the top node of the largest argument with the most
+    premises, where a page too big to read whole opens (``None`` when nothing is linked)."""
+
+    positions: dict[str, Position]
+    loners: list[str]
+    heading: Position | None
+    focus: Position | None
 
 SLOT_WIDTH = 185  # px between the centres of two labelled nodes on a level
 SMALL_SLOT = 34  # px for a node drawn without a label
@@ -34,7 +49,8 @@ COMPONENT_GAP = 120  # px between two arguments side by side
 CELL_HEIGHT = 125  # px between two rows of actors in a side's block
 BLOCK_GAP = 110  # px between two sides' blocks
 RING_MAX = 40  # a side of more actors is drawn as a disc, not a ring
-SWEEPS = 4
+SWEEPS = 4  # ordering passes over the levels (barycentre sweeps)
+STRAIGHTEN = 2  # passes moving each level's nodes towards their neighbours
 
 
 def _levels(graph: nx.DiGraph) -> dict[str, int]:
@@ -92,26 +108,60 @@ def _order(nodes: Iterable[str], near: dict[str, set[str]], level: dict[str, int
     return rows
 
 
-def _place_rows(rows: Sequence[Sequence[str]], width: Callable[[str], float], left: float
+def _place_rows(rows: Sequence[Sequence[str]], near: dict[str, set[str]], width: Callable[[str], float]
                 ) -> tuple[dict[str, Position], float]:
-    """Centre each level's nodes on a common axis; returns positions and the block's width."""
+    """Positions of each level's nodes, kept in their order and at least a slot apart, each as
+    near the mean position of its neighbours as that allows; returns them (the block's left edge
+    at 0) and the block's width.
+
+    The levels start packed on a common axis; then :data:`STRAIGHTEN` passes, down and up in
+    turn, move each level's nodes towards their neighbours (:func:`_nearest_in_order`). Packed
+    alone, a level of three conclusions sat in the middle of a level of hundreds of premises,
+    and its links ran tens of thousands of pixels sideways along the rows."""
     widths = [sum(width(n) for n in row) for row in rows]
     block = max(widths, default=0.0)
-    pos: dict[str, Position] = {}
+    x: dict[str, float] = {}
     for i, row in enumerate(rows):
-        x = left + (block - widths[i]) / 2
+        left = (block - widths[i]) / 2
         for node in row:
-            pos[node] = (x + width(node) / 2, i * ROW_HEIGHT)
-            x += width(node)
-    return pos, block
+            x[node] = left + width(node) / 2
+            left += width(node)
+    for sweep in range(STRAIGHTEN):
+        for row in (rows if sweep % 2 == 0 else rows[::-1]):
+            wanted = [sum(x[m] for m in near[n]) / len(near[n]) if near.get(n) else x[n] for n in row]
+            gaps = [(width(a) + width(b)) / 2 for a, b in pairwise(row)]
+            x.update(zip(row, _nearest_in_order(wanted, gaps), strict=True))
+    left = min((x[n] - width(n) / 2 for n in x), default=0.0)
+    right = max((x[n] + width(n) / 2 for n in x), default=0.0)
+    pos = {n: (x[n] - left, float(i * ROW_HEIGHT)) for i, row in enumerate(rows) for n in row}
+    return pos, right - left
+
+
+def _nearest_in_order(wanted: Sequence[float], gaps: Sequence[float]) -> list[float]:
+    """The positions closest to ``wanted`` (least squares) that keep their order with at least
+    ``gaps[k]`` between position ``k`` and ``k + 1``.
+
+    Shifting each position left by the gaps before it turns this into fitting a non-decreasing
+    sequence, which pooling adjacent violators solves exactly in linear time: runs of nodes that
+    would cross are merged and sit at their mean."""
+    offset = [0.0]
+    for gap in gaps:
+        offset.append(offset[-1] + gap)
+    runs: list[list[float]] = []  # [sum of shifted targets, count] per run
+    for target, shift in zip(wanted, offset, strict=True):
+        runs.append([target - shift, 1.0])
+        while len(runs) > 1 and runs[-2][0] * runs[-1][1] > runs[-1][0] * runs[-2][1]:
+            total, count = runs.pop()
+            runs[-1][0] += total
+            runs[-1][1] += count
+    fitted = [total / count for total, count in runs for _ in range(int(count))]
+    return [y + shift for y, shift in zip(fitted, offset, strict=True)]
 
 
 def layered(nodes: Iterable[str], edges: Iterable[tuple[str, str]], labelled: Callable[[str], bool],
-            weight: Callable[[str], float]) -> tuple[dict[str, Position], list[str], Position | None]:
-    """Top-down positions for an argument graph whose ``edges`` run premise → conclusion.
-
-    Returns the positions, the nodes linked to nothing (placed in a block to the right) and
-    where that block's heading goes (``None`` when every node is linked)."""
+            weight: Callable[[str], float]) -> Layered:
+    """Top-down positions for an argument graph whose ``edges`` run premise → conclusion (see
+    :class:`Layered` for what comes back)."""
     graph = nx.DiGraph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from((a, b) for a, b in edges if a != b)
@@ -131,10 +181,14 @@ def layered(nodes: Iterable[str], edges: Iterable[tuple[str, str]], labelled: Ca
     blocks = []
     for component in components:
         placed, block = _place_rows(_order(component, near, {n: levels[n] for n in component}, rank),
-                                    width, 0.0)
+                                    near, width)
         height = max(y for _, y in placed.values()) + ROW_HEIGHT
         blocks.append((placed, block, height))
     pos = _shelves(blocks)
+    # a node's weight is what rests on it, so the heaviest are premises low down; a reader
+    # starts from the conclusion the largest argument's premises lead to
+    top = [n for n in components[0] if levels[n] == 0] if components else []
+    main = min(top, key=lambda n: (-linked.in_degree(n), rank(n)), default=None)
     heading: Position | None = None
     if loners:
         columns = max(2, math.ceil(math.sqrt(len(loners) / 2)))
@@ -143,7 +197,7 @@ def layered(nodes: Iterable[str], edges: Iterable[tuple[str, str]], labelled: Ca
         for k, node in enumerate(loners):
             row, column = divmod(k, columns)
             pos[node] = (left + (column + 0.5) * SLOT_WIDTH, row * ROW_HEIGHT)
-    return pos, loners, heading
+    return Layered(pos, loners, heading, None if main is None else pos[main])
 
 
 def _shelves(blocks: Sequence[tuple[dict[str, Position], float, float]]) -> dict[str, Position]:

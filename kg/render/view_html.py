@@ -220,19 +220,21 @@ def options(view: ViewGraph) -> dict[str, object]:
     return opts
 
 
-def _positions(view: ViewGraph) -> tuple[dict[str, layout.Position], list[dict[str, object]]]:
-    """Node positions of a placed view, and the headings drawn on its canvas."""
+def _positions(view: ViewGraph) -> tuple[dict[str, layout.Position], list[dict[str, object]],
+                                         layout.Position | None]:
+    """Node positions of a placed view, the headings drawn on its canvas, and where the page
+    opens when the view is too big to read whole (``None``: at the top left)."""
     def weight(node_id: str) -> float:
         return view.nodes[node_id].weight
 
     if view.layout == "layered":
-        pos, loners, heading = layout.layered(view.nodes, ((e.source, e.target) for e in view.edges),
-                                              lambda n: view.nodes[n].show_label, weight)
+        placed = layout.layered(view.nodes, ((e.source, e.target) for e in view.edges),
+                                lambda n: view.nodes[n].show_label, weight)
         headings: list[dict[str, object]] = []
-        if heading is not None and len(loners) < len(view.nodes):
-            headings.append({"x": heading[0], "y": heading[1],
-                             "text": f"Linked to nothing else ({len(loners)})"})
-        return pos, headings
+        if placed.heading is not None and len(placed.loners) < len(view.nodes):
+            headings.append({"x": placed.heading[0], "y": placed.heading[1],
+                             "text": f"Linked to nothing else ({len(placed.loners)})"})
+        return placed.positions, headings, placed.focus
     if view.layout == "clustered":
         groups = layout.groups_by(view.nodes, {n.id: n.side for n in view.nodes.values() if n.side})
         pos = layout.clustered(groups, weight)
@@ -243,8 +245,8 @@ def _positions(view: ViewGraph) -> tuple[dict[str, layout.Position], list[dict[s
             top = min(pos[n][1] for n in group)
             headings.append({"x": (min(xs) + max(xs)) / 2, "y": top - layout.CELL_HEIGHT * 0.45,
                              "text": f"Side {side}" if side else "No side"})
-        return pos, headings
-    return {}, []
+        return pos, headings, None
+    return {}, [], None
 
 
 def _side_colour(side: int | None) -> str:
@@ -277,7 +279,7 @@ def page_data(view: ViewGraph) -> dict[str, object]:
     directed = view.name not in UNDIRECTED_VIEWS
     by_side = view.layout == "clustered"
     colours = kind_colours(view)
-    pos, headings = _positions(view)
+    pos, headings, focus = _positions(view)
     ordered = sorted(view.nodes.values(), key=lambda n: (GROUP_ORDER.index(n.group)
                                                         if n.group in GROUP_ORDER else 99, n.kind, n.id))
     # vis-network's node and edge objects, in the form pyvis writes them (id, label, shape,
@@ -319,6 +321,7 @@ def page_data(view: ViewGraph) -> dict[str, object]:
         "nodes": vis_nodes, "edges": vis_edges, "headings": headings,
         "min_scale": math.ceil(READABLE_PX / LABEL_FONT * 1e4) / 1e4 if pos else None,
         "slot": layout.SLOT_WIDTH,
+        "focus": focus,
         "hidden_groups": hidden,
         "legend": {"nodes": legend_nodes, "edges": legend_edges,
                    "groups": [{"group": g, "count": groups[g]}

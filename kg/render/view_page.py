@@ -129,16 +129,21 @@ PAGE = """<!DOCTYPE html>
 
   const status = document.getElementById("kg-status");
   // Placed views open at the fitted zoom, but never so far out that a label drops below
-  // view.min_scale x its font size: then they open at the top left (the main argument).
+  // view.min_scale x its font size: then they open at the top left, or, where the view names
+  // a focus (an argument view's main conclusion) that the top left would not show, with the
+  // focus at the top, in the middle.
   function defaultZoom() {{
     network.fit({{animation: false}});
     if (!view.min_scale || network.getScale() >= view.min_scale) return;
     const xs = view.nodes.map(n => n.x).concat(view.headings.map(h => h.x));
     const ys = view.nodes.map(n => n.y).concat(view.headings.map(h => h.y));
     const scale = view.min_scale, margin = 30, half = view.slot / 2;
+    const left = Math.min(...xs) - half + (container.clientWidth / 2 - margin) / scale;
+    const top = (view.focus ? view.focus[1] : Math.min(...ys)) - 40
+      + (container.clientHeight / 2 - margin) / scale;
+    const shown = view.focus && view.focus[0] + half <= left + (container.clientWidth / 2 - margin) / scale;
     network.moveTo({{scale: scale, animation: false, position: {{
-      x: Math.min(...xs) - half + (container.clientWidth / 2 - margin) / scale,
-      y: Math.min(...ys) - 40 + (container.clientHeight / 2 - margin) / scale}}}});
+      x: view.focus && !shown ? view.focus[0] : left, y: top}}}});
   }}
   function settle() {{
     if (state.settled) return;
