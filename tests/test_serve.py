@@ -441,7 +441,12 @@ def test_html_views(endpoint: str) -> None:
     with urllib.request.urlopen(f"{endpoint}/view/claim?{claim}", timeout=60) as answer:
         tree = answer.read().decode()
     assert "Taser training is not diluted" in tree
+    claim = urllib.parse.urlencode({"id": "taser-for-every-frontline-officer", "limit": "2"})
+    with urllib.request.urlopen(f"{endpoint}/view/claim?{claim}", timeout=60) as answer:
+        assert "7; 2 shown" in answer.read().decode()  # the root's 7 links, 2 drawn
     for path, code, says in [("/view/claim?id=no-such-claim", 400, "unknown id 'no-such-claim'"),
+                             ("/view/claim?id=taser-for-every-frontline-officer&limit=many", 400,
+                              "limit must be a whole number, not 'many'"),
                              ("/view/nothing", 404, "no view 'nothing'")]:
         with pytest.raises(urllib.error.HTTPError) as failed:
             urllib.request.urlopen(f"{endpoint}{path}", timeout=60)

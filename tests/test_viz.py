@@ -231,6 +231,22 @@ def test_claim_view_holds_the_claims_evidence(store: OxigraphStore) -> None:
     assert anecdote in deeper.nodes and anecdote not in view.nodes  # behind 'Offenders attack officers...'
 
 
+def test_claim_view_shows_what_kg_trace_shows_at_a_limit(store: OxigraphStore) -> None:
+    """The root has 3 statements and 7 links: at --limit 2 the view draws two of each, as the
+    trace does, and the claim's details say how many there are."""
+    claim = resolve_id(store, ROOT_CLAIM, "test")
+    view = claim_view(store, claim, depth=1, limit=2)
+    on_root = sorted(e.relation for e in view.edges if e.target == str(claim))
+    assert on_root == ["agree", "agree", "support", "support"]
+    assert len(view.edges) == trace_edges(trace(store, claim, 1, 2)["claim"]) == 7
+    info = dict(view.nodes[str(claim)].info)
+    assert (info["statements"], info["links"]) == ("3 (3 agree); 2 shown", "7; 2 shown")
+    assert "At most 2 statements and 2 links a claim" in view.description
+    whole = claim_view(store, claim, depth=1, limit=0)
+    assert (len(whole.nodes), len(whole.edges)) == (24, 23) and set(view.nodes) < set(whole.nodes)
+    assert "statements" not in dict(whole.nodes[str(claim)].info) and "At most" not in whole.description
+
+
 def trace_edges(node: dict) -> int:
     """Statements and links in a ``kg trace`` tree, counted from its JSON."""
     if node["type"] != "claim" or node["seen"]:
@@ -349,6 +365,10 @@ def test_kg_viz_claim_and_errors(kg, tmp_path: Path) -> None:
     assert words.exit_code == 0, words.stderr
     assert "claim-taser-for-every-frontline-officer" not in words.stderr  # -o named the file
     assert (tmp_path / "words.html").read_bytes() == out.read_bytes()  # the same claim's tree
+    cut = kg("viz", "--claim", ROOT_CLAIM, "--limit", "2", "-o", str(tmp_path / "cut.html"))
+    assert cut.exit_code == 0 and "7; 2 shown" in (tmp_path / "cut.html").read_text()
+    negative = kg("viz", "--claim", ROOT_CLAIM, "--limit", "-1")
+    assert negative.exit_code == 2 and "--limit" in negative.stderr and "Traceback" not in negative.stderr
 
 
 # --- in the browser -----------------------------------------------------------------------

@@ -35,8 +35,8 @@ ALL_COLUMNS = ("id", "label", "kind", "supporting_evidence", "contesting_evidenc
               help="--all: sort by this column (numbers and flags descending); default: most contested "
                    "first.")
 @click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
-              help="Statements (per stance) and links read and shown per claim (0: all); every form, "
-                   "JSON too, gives the counts of what was left out.")
+              help="Statements and links read and shown per claim, each shared among stances or kinds "
+                   "in proportion (0: all); every form, JSON too, gives the counts of what was left out.")
 @store_option
 @data_option
 def trace_command(claim: str | None, all_claims: bool, depth: int, fmt: str | None, sort_by: str | None,

@@ -12,6 +12,7 @@ from kg.analysis.trace import resolve_claim
 from kg.cli import summary
 from kg.cli.common import data_option, err, open_store, store_option
 from kg.model.errors import KgError
+from kg.render.trace import DEFAULT_LIMIT
 from kg.render.view_html import write
 from kg.render.views import VIEWS, ViewGraph, build_view, claim_view
 
@@ -45,6 +46,9 @@ def _report(view: ViewGraph, path: Path, seconds: float) -> None:
               help="One claim's evidence tree, found as 'kg trace' finds it: by id, IRI or words.")
 @click.option("--depth", type=click.IntRange(1, 20), default=3, show_default=True,
               help="How many levels of premises the --claim view follows.")
+@click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
+              help="The --claim view: at most N statements and N links a claim, shared among stances "
+                   "and kinds, as 'kg trace' shows them (0: all).")
 @click.option("--max-nodes", type=click.IntRange(1), default=None, metavar="N",
               help="The arguments view: only the N heaviest claims and evidence items (by how much "
                    "rests on them), for big debates. [default: all]")
@@ -54,8 +58,9 @@ def _report(view: ViewGraph, path: Path, seconds: float) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the result in the default browser.")
 @store_option
 @data_option
-def viz(view_name: str | None, claim_id: str | None, depth: int, max_nodes: int | None, all_views: bool,
-        out: Path | None, open_browser: bool, store_spec: str | None, data_dir: Path) -> None:
+def viz(view_name: str | None, claim_id: str | None, depth: int, limit: int, max_nodes: int | None,
+        all_views: bool, out: Path | None, open_browser: bool, store_spec: str | None,
+        data_dir: Path) -> None:
     """Write interactive views of the graph as HTML that works offline (no CDN, nothing fetched).
 
     Shape shows what a node is, colour its kind, size how much rests on it; hover for the quote,
@@ -68,6 +73,7 @@ def viz(view_name: str | None, claim_id: str | None, depth: int, max_nodes: int 
       kg viz --view arguments --max-nodes 2000     # a big debate's 2,000 heaviest
       kg viz --claim taser-for-every-frontline-officer
       kg viz --claim "taser frontline officer"
+      kg viz --claim taser-for-every-frontline-officer --limit 0   # every statement and link
       kg viz --all -o out/
     """
     if claim_id and (view_name or all_views):
@@ -80,7 +86,7 @@ def viz(view_name: str | None, claim_id: str | None, depth: int, max_nodes: int 
         if claim_id:
             started = time.perf_counter()
             iri = resolve_claim(graph_store, claim_id)
-            view = claim_view(graph_store, iri, depth)
+            view = claim_view(graph_store, iri, depth, limit)
             slug = str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
             path = write(view, _target(out, f"claim-{slug}", False))
             _report(view, path, time.perf_counter() - started)

@@ -29,8 +29,9 @@ the user asked (127.0.0.1 by default) and talks to the engine with httpx:
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,7 @@ __all__ = [
 DEFAULT_PORT = 7878
 DEFAULT_MAX_BYTES = 50_000_000
 HTML_MAX_BYTES = 5_000_000  # an answer drawn as a table: a page a browser can still show
+MAX_VIEW_LIMIT = 100  # statements a stance and links a claim in a served claim view (kg viz: any)
 _IN_MEMORY = 1 << 20  # answers up to this size stay in memory while they are checked
 _CHUNK = 1 << 16
 _FORM = "application/x-www-form-urlencoded"
@@ -111,6 +113,16 @@ class _Answer:
 def _read_only() -> Exception:
     return refuse(403, "this endpoint is read-only: updates are refused", close=True)
 
+
+
+def _whole(params: Mapping[str, str], name: str, default: int) -> int:
+    """A whole-number parameter of a view's URL, or ``default`` when it is not given."""
+    given = params.get(name) or ""
+    if not given:
+        return default
+    if not re.fullmatch(r"\d{1,6}", given):
+        raise KgError(f"{name} must be a whole number, not {given[:40]!r}")
+    return int(given)
 
 def _form(raw: bytes, where: str) -> list[tuple[str, str]]:
     """The fields of a form or query string; a bad one (not UTF-8, too many fields) is a 400."""
@@ -325,7 +337,7 @@ class Endpoint:
         return self._page(examples[chosen].text, chosen)
 
     async def view(self, request: Request) -> Response:
-        """``/view/<name>`` (the views of ``kg viz``) or ``/view/claim?id=ID[&depth=N]``."""
+        """``/view/<name>`` (the views of ``kg viz``) or ``/view/claim?id=ID[&depth=N][&limit=N]``."""
         from kg.queries.runner import resolve_id
         from kg.render import view_html, views
         from kg.stores import open_store
@@ -339,9 +351,10 @@ class Endpoint:
         def draw() -> str:  # in a thread: the store client blocks; the engine has the time limit
             store = open_store(f"{self.settings.upstream}/query")
             if name == "claim":
-                depth = int(params.get("depth") or "3")
+                depth, limit = _whole(params, "depth", 3), _whole(params, "limit", views.DEFAULT_LIMIT)
                 claim = resolve_id(store, params.get("id") or "", "id")
-                return view_html.render(views.claim_view(store, claim, max(1, min(depth, 20))))
+                return view_html.render(views.claim_view(store, claim, max(1, min(depth, 20)),
+                                                         max(1, min(limit, MAX_VIEW_LIMIT))))
             return view_html.render(views.build_view(store, name))
 
         async with self._slot():
