@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 import networkx as nx
@@ -118,21 +118,23 @@ def _place_rows(rows: Sequence[Sequence[str]], near: dict[str, set[str]], width:
     turn, move each level's nodes towards their neighbours (:func:`_nearest_in_order`). Packed
     alone, a level of three conclusions sat in the middle of a level of hundreds of premises,
     and its links ran tens of thousands of pixels sideways along the rows."""
-    widths = [sum(width(n) for n in row) for row in rows]
+    size = {n: width(n) for row in rows for n in row}
+    widths = [sum(size[n] for n in row) for row in rows]
     block = max(widths, default=0.0)
     x: dict[str, float] = {}
     for i, row in enumerate(rows):
         left = (block - widths[i]) / 2
         for node in row:
-            x[node] = left + width(node) / 2
-            left += width(node)
+            x[node] = left + size[node] / 2
+            left += size[node]
+    gaps = [[(size[a] + size[b]) / 2 for a, b in pairwise(row)] for row in rows]
+    levels = list(zip(rows, gaps, strict=True))
     for sweep in range(STRAIGHTEN):
-        for row in (rows if sweep % 2 == 0 else rows[::-1]):
-            wanted = [sum(x[m] for m in near[n]) / len(near[n]) if near.get(n) else x[n] for n in row]
-            gaps = [(width(a) + width(b)) / 2 for a, b in pairwise(row)]
-            x.update(zip(row, _nearest_in_order(wanted, gaps), strict=True))
-    left = min((x[n] - width(n) / 2 for n in x), default=0.0)
-    right = max((x[n] + width(n) / 2 for n in x), default=0.0)
+        for row, between in (levels if sweep % 2 == 0 else levels[::-1]):
+            wanted = [sum([x[m] for m in near[n]]) / len(near[n]) if near.get(n) else x[n] for n in row]
+            x.update(zip(row, _nearest_in_order(wanted, between), strict=True))
+    left = min((x[n] - size[n] / 2 for n in x), default=0.0)
+    right = max((x[n] + size[n] / 2 for n in x), default=0.0)
     pos = {n: (x[n] - left, float(i * ROW_HEIGHT)) for i, row in enumerate(rows) for n in row}
     return pos, right - left
 
@@ -144,9 +146,7 @@ def _nearest_in_order(wanted: Sequence[float], gaps: Sequence[float]) -> list[fl
     Shifting each position left by the gaps before it turns this into fitting a non-decreasing
     sequence, which pooling adjacent violators solves exactly in linear time: runs of nodes that
     would cross are merged and sit at their mean."""
-    offset = [0.0]
-    for gap in gaps:
-        offset.append(offset[-1] + gap)
+    offset = list(accumulate(gaps, initial=0.0))
     runs: list[list[float]] = []  # [sum of shifted targets, count] per run
     for target, shift in zip(wanted, offset, strict=True):
         runs.append([target - shift, 1.0])
