@@ -30,6 +30,16 @@ import networkx as nx
 
 Position = tuple[float, float]
 
+SLOT_WIDTH = 185  # px between the centres of two labelled nodes on a level
+SMALL_SLOT = 34  # px for a node drawn without a label
+ROW_HEIGHT = 150  # px between levels: shape (≤ 52 px) + three lines of label + a gap
+COMPONENT_GAP = 120  # px between two arguments side by side
+CELL_HEIGHT = 125  # px between two rows of actors in a side's block
+BLOCK_GAP = 110  # px between two sides' blocks
+RING_MAX = 40  # a side of more actors is drawn as a disc, not a ring
+SWEEPS = 4  # ordering passes over the levels (barycentre sweeps)
+STRAIGHTEN = 2  # passes moving each level's nodes towards their neighbours
+
 
 class Layered(NamedTuple):
     """What :func:`layered` gives: each node's position, the nodes linked to nothing (in a block
@@ -41,16 +51,6 @@ class Layered(NamedTuple):
     loners: list[str]
     heading: Position | None
     focus: Position | None
-
-SLOT_WIDTH = 185  # px between the centres of two labelled nodes on a level
-SMALL_SLOT = 34  # px for a node drawn without a label
-ROW_HEIGHT = 150  # px between levels: shape (≤ 52 px) + three lines of label + a gap
-COMPONENT_GAP = 120  # px between two arguments side by side
-CELL_HEIGHT = 125  # px between two rows of actors in a side's block
-BLOCK_GAP = 110  # px between two sides' blocks
-RING_MAX = 40  # a side of more actors is drawn as a disc, not a ring
-SWEEPS = 4  # ordering passes over the levels (barycentre sweeps)
-STRAIGHTEN = 2  # passes moving each level's nodes towards their neighbours
 
 
 def _levels(graph: nx.DiGraph) -> dict[str, int]:

@@ -380,9 +380,9 @@ def claim_view(store: Store, claim: URIRef, depth: int = 3, limit: int = DEFAULT
 
     ``limit`` is ``kg trace``'s: at most that many statements and that many links a claim,
     shared among stances and kinds in proportion (0: all); a claim with more says how many in
-    its details. Only the tree's nodes are
-    read: the most discussed claim of a 1M-triple debate took 21 s and drew 9,741 nodes when the
-    view read every node of the graph and the whole tree, its 4,331 statements included."""
+    its details. Only the tree's nodes are read: the most discussed claim of a 1M-triple debate
+    took 21 s and drew 9,741 nodes when the view read every node of the graph and the whole
+    tree, its 4,331 statements included."""
     from kg.analysis.trace import trace
 
     root = trace(store, claim, depth, limit)["claim"]
