@@ -144,3 +144,38 @@ def test_the_page_opens_offline_without_errors_or_requests(browser, page: Path) 
     context.close()
     assert errors == []
     assert requests == []
+
+
+def test_a_big_debate_draws_its_most_active_actors(store: OxigraphStore, brief: dict, monkeypatch) -> None:
+    """Past FIGURE_ACTORS actors the figures draw the most active (here 3 of the seed's 12), what
+    they said and the ties among them, and the captions and the Markdown say so."""
+    monkeypatch.setattr(brief_report, "FIGURE_ACTORS", 3)
+    cut = brief_report.collect(store)
+    net = cut["network"]
+    assert [a["label"] for a in net["actors"]] == [
+        "Andy Symonds", "Graham Smith", "Norfolk Constabulary spokesman (not named)"]  # 15, 14, 6 statements
+    assert net["actors_total"] == 12
+    assert [(e["source"], e["target"], e["weight"]) for e in net["edges"]] == [
+        ("andy-symonds", "graham-smith", 6.0), ("andy-symonds", "norfolk-constabulary-spokesman", 4.0),
+        ("graham-smith", "norfolk-constabulary-spokesman", 4.0)]
+    assert len(cut["statements"]) == 15 + 14 + 6
+    page = brief_report.html(cut, figures={"timeline": "<svg></svg>", "network": "<svg></svg>"})
+    assert page.count("Only the 3 most active of the debate&#x27;s 12 actors are drawn") == 2  # two captions
+    assert "Only the 3 most active of the debate's 12 actors are drawn" in brief_report.markdown(cut)
+    assert "most active" not in brief_report.markdown(brief)  # the seed's 12 actors are all drawn
+
+
+def test_a_crowded_timeline_counts_by_month_then_year(monkeypatch) -> None:
+    """Three statements on three days of one month: by day while three markers are allowed, one
+    marker counting 3 by month past that, and by year past one marker a month."""
+    said = [{"actor": "A", "stance": "agree", "claim": "c", "date": d}
+            for d in ("2020-03-02", "2020-03-09", "2020-03-30")] + \
+           [{"actor": "A", "stance": "agree", "claim": "c", "date": "2020-07-01"}]
+    monkeypatch.setattr(figures, "MAX_MARKERS", 4)
+    assert "date of the statement" in figures.timeline(said)
+    monkeypatch.setattr(figures, "MAX_MARKERS", 2)
+    by_month = figures.timeline(said)
+    assert "month of the statement" in by_month and ">3<" in by_month  # March's three
+    monkeypatch.setattr(figures, "MAX_MARKERS", 1)
+    by_year = figures.timeline(said)
+    assert "year of the statement" in by_year and ">4<" in by_year  # 2020's four

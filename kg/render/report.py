@@ -24,11 +24,15 @@ from kg.model.escape import md_code
 from kg.model.escape import md_text as md
 from kg.model.files import write_atomic
 from kg.queries import runner
-from kg.render.trace import STANCE_SIDE, evidence_facts, number, source_when
+from kg.render.trace import DEFAULT_LIMIT, STANCE_SIDE, evidence_facts, number, source_when
 from kg.stores import Store
 
 DEFAULT_CLAIMS = 8
 MAIN_CLAIMS = 10  # claims listed by strength in the summary
+# actors drawn in the timeline and the network figure (and listed in their Markdown tables): the
+# most active. A 1M-triple debate has 1,182 actors and 100,000 ties: drawn whole, the network
+# figure took 218 s and the timeline was 500 inches tall, and neither could be read
+FIGURE_ACTORS = 40
 
 
 # --- the data --------------------------------------------------------------------------------
@@ -80,8 +84,8 @@ def collect(graph_store: Store, claims: int = DEFAULT_CLAIMS, seed: int = 0) -> 
     rows = sorted(tracing.trace_all(graph_store), key=_discussion)[:claims]
     iri = {r["id"]: r["claim"] for r in runner.rows(graph_store, "claims")}
     chosen = []
-    for row in rows:
-        result = tracing.trace(graph_store, URIRef(iri[row["id"]]), tracing.DEFAULT_DEPTH)
+    for row in rows:  # each traced as 'kg trace' shows it by default: a busy claim's sample, all counts
+        result = tracing.trace(graph_store, URIRef(iri[row["id"]]), tracing.DEFAULT_DEPTH, DEFAULT_LIMIT)
         root = result["claim"]
         found: dict[str, dict[str, Any]] = {}
         evidence_beneath(root, 1, found)
@@ -96,9 +100,17 @@ def collect(graph_store: Store, claims: int = DEFAULT_CLAIMS, seed: int = 0) -> 
     main = sorted((c for c in analysis["claims"] if c.get("strength") is not None),
                   key=lambda c: (-(len(c["agree"]) + len(c["disagree"])), -c["strength"], c["label"]))
     main = sorted(main[:MAIN_CLAIMS], key=lambda c: (-c["strength"], c["label"]))
+    actors = analysis.get("argument_actors", [])
+    edges = analysis.get("argument_edges", [])
+    said = discourse.statement_rows(graph_store, "person")
+    if len(actors) > FIGURE_ACTORS:  # the most active, and what they said and the ties among them
+        drawn = {a["id"] for a in sorted(actors, key=lambda a: (-a["statements"], a["label"], a["id"]))
+                 [:FIGURE_ACTORS]}
+        actors = [a for a in actors if a["id"] in drawn]
+        edges = [e for e in edges if e["source"] in drawn and e["target"] in drawn]
+        said = [r for r in said if r.actor_id in drawn]
     statements = [{"actor": r.actor_label, "stance": r.stance, "claim": r.claim_label,
-                   "date": r.day.isoformat() if r.day else None}
-                  for r in discourse.statement_rows(graph_store, "person")]
+                   "date": r.day.isoformat() if r.day else None} for r in said]
     return {
         "debate": {"title": "; ".join(d["title"] for d in debates) or "Debate",
                    "description": " ".join(d["description"] for d in debates if d["description"]) or None},
@@ -113,9 +125,10 @@ def collect(graph_store: Store, claims: int = DEFAULT_CLAIMS, seed: int = 0) -> 
                          "disagree": len(c["disagree"])} for c in main],
         "claims": chosen,
         "statements": statements,
-        "network": {"actors": analysis.get("argument_actors", []),
+        "network": {"actors": actors,
                     "edges": [{"source": e["source"], "target": e["target"], "weight": e["weight"]}
-                              for e in analysis.get("argument_edges", [])]},
+                              for e in edges],
+                    "actors_total": len(analysis.get("argument_actors", []))},
         "sources": runner.rows(graph_store, "report-sources"),
         "evidence": _evidence_items(graph_store),
         "seed": seed,
@@ -296,6 +309,10 @@ def html(brief: dict[str, Any], figures: dict[str, str] | None = None) -> str:
         "strengths": "How strongly each main claim stands (DF-QuAD strength in [0, 1]); the black tick "
                      "marks its base score before supporters and attackers.",
     }
+    cut = _drawn(brief)
+    if cut:
+        captions["timeline"] += " " + cut
+        captions["network"] += " " + cut
     for name in ("timeline", "network", "strengths"):
         if name in figures:
             out.append(f"<figure id=\"figure-{name}\">{figures[name]}"
@@ -316,6 +333,17 @@ def html(brief: dict[str, Any], figures: dict[str, str] | None = None) -> str:
     out.append("</ul></section><footer class=\"meta\"><p>Written by <code>kg report</code> from the "
                "debate knowledge graph.</p></footer></body></html>\n")
     return "".join(out)
+
+
+def _drawn(brief: dict[str, Any]) -> str:
+    """What the timeline and the network show when the debate has more actors than they draw
+    (:data:`FIGURE_ACTORS`); empty when they show every actor."""
+    net = brief["network"]
+    total = net.get("actors_total", len(net["actors"]))
+    if total <= len(net["actors"]):
+        return ""
+    return (f"Only the {len(net['actors']):,} most active of the debate's {total:,} actors are drawn, "
+            "with their statements and the ties among them.")
 
 
 def draw(brief: dict[str, Any]) -> dict[str, str]:
@@ -359,8 +387,10 @@ def markdown(brief: dict[str, Any]) -> str:
             lines += [f"- {_side_word(ev['side'])}: **{md(ev['label'])}** ({md(ev['kind'])}) — "
                       f"{md(_period(ev))}" for ev in claim["evidence"]]
         lines.append("")
-    lines += ["## Figures", "", "### Statements over time", "", "| Date | Actor | Stance | Claim |",
-              "|---|---|---|---|"]
+    lines += ["## Figures", ""]
+    if _drawn(brief):
+        lines += [md(_drawn(brief)), ""]
+    lines += ["### Statements over time", "", "| Date | Actor | Stance | Claim |", "|---|---|---|---|"]
     dated = sorted((s for s in brief["statements"] if s["date"]), key=lambda s: (s["date"], s["actor"]))
     lines += [f"| {s['date']} | {md(s['actor'])} | {md(s['stance'])} | {md(s['claim'])} |" for s in dated]
     undated = len(brief["statements"]) - len(dated)
