@@ -213,6 +213,29 @@ def test_actors_view_colours_sides_and_draws_conflict(store: OxigraphStore) -> N
     assert [e.relation for e in view.edges].count("conflict") == 1
 
 
+def test_a_crowded_actors_view_draws_the_strongest_ties_and_opens_on_the_most_active(
+        store: OxigraphStore, monkeypatch) -> None:
+    """The seed's 12 actors have 18 ties; with room for 5, the view draws the strongest (|14|,
+    10, 10, then the two of weight 6, by id) and says so; a big view opens on the largest side's
+    most active actor (Andy Symonds, 15 statements), in the middle of the screen."""
+    from kg.render import view_html, views
+
+    whole = actors_view(store)
+    page = view_html.page_data(whole)
+    andy = next(n for n in page["nodes"] if n["id"] == ID + "actor/andy-symonds")
+    assert page["focus"] == [andy["x"], andy["y"]] and page["focus_middle"] is True
+    assert len(whole.edges) == 18 and "strongest" not in whole.description
+    monkeypatch.setattr(views, "ACTOR_TIES", 5)
+    cut = actors_view(store)
+    short_ids = [(e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1], e.label) for e in cut.edges]
+    assert short_ids == [("andy-symonds", "cambridge-researchers", "conflict -14"),
+                         ("andy-symonds", "graham-smith", "congruence +6"),
+                         ("andy-symonds", "norfolk-police-federation", "congruence +10"),
+                         ("andy-symonds", "simon-bailey", "congruence +10"),
+                         ("graham-smith", "tvpf", "congruence +6")]
+    assert "The 5 strongest of 18 ties are drawn" in cut.description and len(cut.nodes) == 12
+
+
 def test_claim_view_holds_the_claims_evidence(store: OxigraphStore) -> None:
     claim = resolve_id(store, ROOT_CLAIM, "test")
     view = claim_view(store, claim, depth=1)

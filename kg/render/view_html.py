@@ -238,6 +238,8 @@ def _positions(view: ViewGraph) -> tuple[dict[str, layout.Position], list[dict[s
     if view.layout == "clustered":
         groups = layout.groups_by(view.nodes, {n.id: n.side for n in view.nodes.values() if n.side})
         pos = layout.clustered(groups, weight)
+        # a big view opens on the largest side's most active actor (its ring's top, its disc's middle)
+        first = min(groups[0], key=lambda n: (-weight(n), n)) if groups and groups[0] else None
         headings = []
         for group in groups:
             side = view.nodes[group[0]].side
@@ -245,7 +247,7 @@ def _positions(view: ViewGraph) -> tuple[dict[str, layout.Position], list[dict[s
             top = min(pos[n][1] for n in group)
             headings.append({"x": (min(xs) + max(xs)) / 2, "y": top - layout.CELL_HEIGHT * 0.45,
                              "text": f"Side {side}" if side else "No side"})
-        return pos, headings, None
+        return pos, headings, None if first is None else pos[first]
     return {}, [], None
 
 
@@ -321,7 +323,8 @@ def page_data(view: ViewGraph) -> dict[str, object]:
         "nodes": vis_nodes, "edges": vis_edges, "headings": headings,
         "min_scale": math.ceil(READABLE_PX / LABEL_FONT * 1e4) / 1e4 if pos else None,
         "slot": layout.SLOT_WIDTH,
-        "focus": focus,
+        "focus": None if focus is None else [round(c, 1) for c in focus],
+        "focus_middle": view.layout == "clustered",  # the focus mid-screen, not at the top
         "hidden_groups": hidden,
         "legend": {"nodes": legend_nodes, "edges": legend_edges,
                    "groups": [{"group": g, "count": groups[g]}

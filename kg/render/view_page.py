@@ -130,8 +130,9 @@ PAGE = """<!DOCTYPE html>
   const status = document.getElementById("kg-status");
   // Placed views open at the fitted zoom, but never so far out that a label drops below
   // view.min_scale x its font size: then they open at the top left, or, where the view names
-  // a focus (an argument view's main conclusion) that the top left would not show, with the
-  // focus at the top, in the middle.
+  // a focus that the top left would not show, on the focus: an argument view's main conclusion
+  // at the top, in the middle; the actors view's most active actor of the largest side in the
+  // middle of the screen.
   function defaultZoom() {{
     network.fit({{animation: false}});
     if (!view.min_scale || network.getScale() >= view.min_scale) return;
@@ -141,7 +142,13 @@ PAGE = """<!DOCTYPE html>
     const left = Math.min(...xs) - half + (container.clientWidth / 2 - margin) / scale;
     const top = (view.focus ? view.focus[1] : Math.min(...ys)) - 40
       + (container.clientHeight / 2 - margin) / scale;
-    const shown = view.focus && view.focus[0] + half <= left + (container.clientWidth / 2 - margin) / scale;
+    const right = left + (container.clientWidth / 2 - margin) / scale;
+    const bottom = Math.min(...ys) - 40 + (container.clientHeight - margin) / scale;
+    const shown = view.focus && view.focus[0] + half <= right && view.focus[1] <= bottom;
+    if (view.focus && !shown && view.focus_middle) {{
+      network.moveTo({{scale: scale, animation: false, position: {{x: view.focus[0], y: view.focus[1]}}}});
+      return;
+    }}
     network.moveTo({{scale: scale, animation: false, position: {{
       x: view.focus && !shown ? view.focus[0] : left, y: top}}}});
   }}
