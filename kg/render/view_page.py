@@ -140,17 +140,12 @@ PAGE = """<!DOCTYPE html>
     const ys = view.nodes.map(n => n.y).concat(view.headings.map(h => h.y));
     const scale = view.min_scale, margin = 30, half = view.slot / 2;
     const left = Math.min(...xs) - half + (container.clientWidth / 2 - margin) / scale;
-    const top = (view.focus ? view.focus[1] : Math.min(...ys)) - 40
-      + (container.clientHeight / 2 - margin) / scale;
     const right = left + (container.clientWidth / 2 - margin) / scale;
     const bottom = Math.min(...ys) - 40 + (container.clientHeight - margin) / scale;
-    const shown = view.focus && view.focus[0] + half <= right && view.focus[1] <= bottom;
-    if (view.focus && !shown && view.focus_middle) {{
-      network.moveTo({{scale: scale, animation: false, position: {{x: view.focus[0], y: view.focus[1]}}}});
-      return;
-    }}
-    network.moveTo({{scale: scale, animation: false, position: {{
-      x: view.focus && !shown ? view.focus[0] : left, y: top}}}});
+    const away = view.focus && (view.focus[0] + half > right || view.focus[1] > bottom);
+    const top = (away ? view.focus[1] : Math.min(...ys)) - 40 + (container.clientHeight / 2 - margin) / scale;
+    network.moveTo({{scale: scale, animation: false, position: away && view.focus_middle
+      ? {{x: view.focus[0], y: view.focus[1]}} : {{x: away ? view.focus[0] : left, y: top}}}});
   }}
   function settle() {{
     if (state.settled) return;
