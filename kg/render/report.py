@@ -388,8 +388,9 @@ def markdown(brief: dict[str, Any]) -> str:
                       f"{md(_period(ev))}" for ev in claim["evidence"]]
         lines.append("")
     lines += ["## Figures", ""]
-    if _drawn(brief):
-        lines += [md(_drawn(brief)), ""]
+    cut = _drawn(brief)
+    if cut:
+        lines += [md(cut), ""]
     lines += ["### Statements over time", "", "| Date | Actor | Stance | Claim |", "|---|---|---|---|"]
     dated = sorted((s for s in brief["statements"] if s["date"]), key=lambda s: (s["date"], s["actor"]))
     lines += [f"| {s['date']} | {md(s['actor'])} | {md(s['stance'])} | {md(s['claim'])} |" for s in dated]

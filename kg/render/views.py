@@ -13,7 +13,7 @@ The page itself (pyvis data, the HTML template, offline scripts) is :mod:`kg.ren
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -422,19 +422,26 @@ def claim_view(store: Store, claim: URIRef, depth: int = 3, limit: int = DEFAULT
     return with_kinds(view, store)
 
 
-def _tree_members(root: dict) -> tuple[set[str], set[str], dict[str, Info]]:
-    """The IRIs of the claims and evidence of a ``kg trace`` tree, the ids of its statements,
-    and for each claim whose statements or links the limit cut, lines saying how many it has."""
-    members: set[str] = set()
-    statements: set[str] = set()
-    notes: dict[str, Info] = {}
+def _expanded_claims(root: dict) -> Iterator[dict]:
+    """The claims of a ``kg trace`` tree that it expands (not the ones marked seen, nor evidence),
+    walking down its links."""
     pending = [root]
     while pending:
         node = pending.pop()
-        if node.get("iri"):
-            members.add(node["iri"])
         if node.get("type", "claim") != "claim" or node.get("seen"):
             continue
+        yield node
+        pending.extend(link["premise"] for link in node.get("links", []))
+
+
+def _tree_members(root: dict) -> tuple[set[str], set[str], dict[str, Info]]:
+    """The IRIs of the claims and evidence of a ``kg trace`` tree, the ids of its statements,
+    and for each claim whose statements or links the limit cut, lines saying how many it has."""
+    members: set[str] = {root["iri"]}
+    statements: set[str] = set()
+    notes: dict[str, Info] = {}
+    for node in _expanded_claims(root):
+        members.update(link["premise"]["iri"] for link in node.get("links", []) if link["premise"].get("iri"))
         statements.update(str(st["id"]) for st in node.get("statements", []))
         counts = node.get("statement_counts") or {}
         note: Info = []
@@ -446,7 +453,6 @@ def _tree_members(root: dict) -> tuple[set[str], set[str], dict[str, Info]]:
             note.append(("links", f"{node['links_total']:,}; {len(node.get('links', [])):,} shown"))
         if note:
             notes[node["iri"]] = note
-        pending.extend(link["premise"] for link in node.get("links", []))
     return members, statements, notes
 
 
@@ -455,11 +461,7 @@ def tree_edges(claim: dict, statements: dict[str, str]) -> list[Edge]:
     premise → conclusion for every link. ``statements`` maps statement ids (as the trace's
     rows hold them) to IRIs."""
     edges: list[Edge] = []
-    pending = [claim]
-    while pending:
-        node = pending.pop()
-        if node.get("type", "claim") != "claim" or node.get("seen"):
-            continue
+    for node in _expanded_claims(claim):
         for st in node.get("statements", []):
             said = statements.get(str(st["id"]))
             if said is not None:
@@ -476,7 +478,6 @@ def tree_edges(claim: dict, statements: dict[str, str]) -> list[Edge]:
                                 "start": quote.get("start"), "end": quote.get("end")})
             edges.append(Edge(link["premise"]["iri"], node["iri"], _text(link["polarity"]),
                               _text(link["polarity"]), info, width=2.0))
-            pending.append(link["premise"])
     return edges
 
 

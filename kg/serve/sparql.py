@@ -68,7 +68,7 @@ __all__ = [
 DEFAULT_PORT = 7878
 DEFAULT_MAX_BYTES = 50_000_000
 HTML_MAX_BYTES = 5_000_000  # an answer drawn as a table: a page a browser can still show
-MAX_VIEW_LIMIT = 100  # statements a stance and links a claim in a served claim view (kg viz: any)
+MAX_VIEW_LIMIT = 100  # statements and links a claim in a served claim view (kg viz: any)
 _IN_MEMORY = 1 << 20  # answers up to this size stay in memory while they are checked
 _CHUNK = 1 << 16
 _FORM = "application/x-www-form-urlencoded"
@@ -114,7 +114,6 @@ def _read_only() -> Exception:
     return refuse(403, "this endpoint is read-only: updates are refused", close=True)
 
 
-
 def _whole(params: Mapping[str, str], name: str, default: int) -> int:
     """A whole-number parameter of a view's URL, or ``default`` when it is not given."""
     given = params.get(name) or ""
@@ -123,6 +122,7 @@ def _whole(params: Mapping[str, str], name: str, default: int) -> int:
     if not re.fullmatch(r"\d{1,6}", given):
         raise KgError(f"{name} must be a whole number, not {given[:40]!r}")
     return int(given)
+
 
 def _form(raw: bytes, where: str) -> list[tuple[str, str]]:
     """The fields of a form or query string; a bad one (not UTF-8, too many fields) is a 400."""
